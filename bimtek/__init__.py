@@ -1,0 +1,156 @@
+"""Bimtek: hybrid government training events, from registration to verified certificates."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from bimtek import config as config_mod
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Feature packages; each may have models.py, routes.py (blueprint `bp`), api.py, cli.py and demo.py.
+FEATURES = (
+    "accounts",
+    "events",
+    "registration",
+    "checkin",
+    "attendance",
+    "certificates",
+    "evaluation",
+    "reports",
+)
+
+
+def feature_module(feature: str, name: str):
+    try:
+        return importlib.import_module(f"bimtek.{feature}.{name}")
+    except ModuleNotFoundError as err:
+        if err.name in (f"bimtek.{feature}.{name}", f"bimtek.{feature}"):
+            return None
+        raise
+
+
+def import_models() -> None:
+    """Import every feature's models so SQLAlchemy and Alembic see all tables."""
+    importlib.import_module("bimtek.core.models")
+    for feature in FEATURES:
+        feature_module(feature, "models")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    instance_path = Path(
+        (config or {}).get("INSTANCE_PATH") or os.environ.get("BIMTEK_INSTANCE_PATH") or ROOT / "instance"
+    ).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(config_mod.default_config(instance_path))
+    app.config.update(config_mod.from_environment())
+    app.config.update(config or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_mod.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _check_production(app)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("bimtek").setLevel(app.config["LOG_LEVEL"])
+
+    _init_extensions(app)
+    from bimtek import errors, i18n, security
+
+    i18n.init_i18n(app)
+    _init_template_globals(app)
+    security.init_security(app)
+    errors.register_error_handlers(app)
+
+    from bimtek.api import api_bp, openapi
+
+    for feature in FEATURES:
+        routes = feature_module(feature, "routes")
+        if routes is not None:
+            app.register_blueprint(routes.bp)
+        feature_module(feature, "api")
+        cli = feature_module(feature, "cli")
+        if cli is not None:
+            cli.register(app)
+    app.register_blueprint(api_bp)
+    openapi.init_app(app)
+
+    from bimtek import cli as core_cli
+
+    core_cli.register(app)
+    return app
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production":
+        if app.config["SECRET_KEY"] in ("", config_mod.DEFAULT_SECRET_KEY) or len(app.config["SECRET_KEY"]) < 32:
+            raise RuntimeError(
+                "BIMTEK_SECRET_KEY must be set to a random value of at least 32 characters in production."
+            )
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _init_extensions(app: Flask) -> None:
+    from bimtek import jobs
+    from bimtek.dbsetup import sqlite_engine_options, tune_sqlite
+    from bimtek.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from bimtek.i18n import select_locale
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        for key, value in sqlite_engine_options().items():
+            opts.setdefault(key, value)
+    else:
+        opts.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    import_models()
+    db.init_app(app)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    translation_dirs = [str(ROOT / "translations")]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
+    babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    if app.config["MAIL_SERVER"] and app.config["MAIL_BACKEND"] == "file":
+        app.config["MAIL_BACKEND"] = "smtp"
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    jobs.init_app(app)
+
+
+def _init_template_globals(app: Flask) -> None:
+    import flask_babel
+    from flask import g
+
+    from bimtek.accounts.access import can
+    from bimtek.nav import EVENT_TABS
+
+    @app.before_request
+    def _fresh_request_state():
+        # A request may run inside an app context pushed by a script or test; start it clean.
+        g.pop("api_user", None)
+        g.pop("event", None)
+        flask_babel.refresh()
+
+    @app.context_processor
+    def _globals():
+        return {"event_tabs": EVENT_TABS, "can": can, "has_endpoint": lambda name: name in app.view_functions}

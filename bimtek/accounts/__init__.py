@@ -1,0 +1,1 @@
+"""Staff accounts, roles, event assignments and API tokens."""

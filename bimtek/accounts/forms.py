@@ -1,0 +1,35 @@
+"""Login, user and token forms (shape of input only)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired()])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    name = StringField(_l("Nama"), validators=[Optional(), Length(max=150)])
+    role = SelectField(
+        _l("Peran"),
+        choices=[
+            SelectChoice("organizer", _l("Panitia")),
+            SelectChoice("checkin", _l("Petugas registrasi")),
+            SelectChoice("admin", _l("Admin")),
+        ],
+    )
+    password = PasswordField(_l("Kata sandi"), validators=[Optional(), Length(min=10, max=200)])
+    active = BooleanField(_l("Aktif"), default=True)
+
+
+class TokenForm(FlaskForm):
+    label = StringField(_l("Label perangkat"), validators=[DataRequired(), Length(max=100)])
+
+
+class AssignForm(FlaskForm):
+    email = EmailField(_l("Email staf"), validators=[DataRequired(), Email()])

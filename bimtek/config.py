@@ -1,0 +1,96 @@
+"""Configuration: defaults, then BIMTEK_* environment variables, then the override passed to create_app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 (refused in production)
+
+# Environment variables read by the app, with the config key they set and their type.
+ENV_VARS: dict[str, tuple[str, type]] = {
+    "BIMTEK_SECRET_KEY": ("SECRET_KEY", str),
+    "BIMTEK_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "BIMTEK_BASE_URL": ("BASE_URL", str),
+    "BIMTEK_REDIS_URL": ("REDIS_URL", str),
+    "BIMTEK_ENV": ("ENV_NAME", str),
+    "BIMTEK_INSTANCE_PATH": ("INSTANCE_PATH", str),
+    "BIMTEK_MAIL_SERVER": ("MAIL_SERVER", str),
+    "BIMTEK_MAIL_PORT": ("MAIL_PORT", int),
+    "BIMTEK_MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "BIMTEK_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "BIMTEK_MAIL_USE_TLS": ("MAIL_USE_TLS", bool),
+    "BIMTEK_MAIL_USE_SSL": ("MAIL_USE_SSL", bool),
+    "BIMTEK_MAIL_FROM": ("MAIL_DEFAULT_SENDER", str),
+    "BIMTEK_LOGIN_RATE": ("LOGIN_RATE_LIMIT", str),
+    "BIMTEK_REGISTRATION_RATE": ("REGISTRATION_RATE_LIMIT", str),
+    "BIMTEK_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
+    "BIMTEK_JP_MINUTES": ("JP_MINUTES", int),
+    "BIMTEK_RETENTION_MONTHS": ("RETENTION_MONTHS", int),
+    "BIMTEK_LOG_LEVEL": ("LOG_LEVEL", str),
+}
+
+
+def _parse(value: str, kind: type):
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def default_config(instance_path: Path) -> dict:
+    """The safe defaults: embedded SQLite, mail to files, in-process rate limits."""
+    return {
+        "ENV_NAME": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'bimtek.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "BASE_URL": "http://127.0.0.1:5000",
+        "REDIS_URL": "",
+        "MAIL_BACKEND": "file",
+        "MAIL_FILE_PATH": str(instance_path / "outbox"),
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_DEFAULT_SENDER": "Bimtek <noreply@bimtek.id>",
+        "MAIL_TIMEOUT": 20,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "REGISTRATION_RATE_LIMIT": "30 per minute",
+        "RATELIMIT_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ["id", "en"],
+        "JP_MINUTES": 45,
+        "RETENTION_MONTHS": 12,
+        "JOBS_IMMEDIATE": False,
+        "LOG_LEVEL": "INFO",
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict:
+    """Config values set through BIMTEK_* environment variables."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, (key, kind) in ENV_VARS.items():
+        if environ.get(name) not in (None, ""):
+            values[key] = _parse(environ[name], kind)
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

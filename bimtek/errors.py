@@ -1,0 +1,105 @@
+"""Domain errors carry a machine code; the edges turn them into pages or JSON."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from bimtek.extensions import db
+
+
+class DomainError(Exception):
+    """An expected failure: a code for machines, a message for people, and an HTTP status."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str | None = None, *, status: int | None = None, fields=None, **extra):
+        super().__init__(code)
+        self.code = code
+        self.message = message or code
+        if status is not None:
+            self.status = status
+        self.fields = fields or {}
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+def wants_json() -> bool:
+    """API routes and clients that ask for JSON get JSON errors."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_json(code: str, message: str, status: int, fields=None, **extra):
+    body = {"error": code, "message": message, "fields": fields or {}}
+    body.update(extra)
+    return jsonify(body), status
+
+
+HTTP_MESSAGES = {
+    400: ("bad_request", lambda: _("Permintaan tidak dapat diproses.")),
+    401: ("unauthorized", lambda: _("Anda perlu masuk terlebih dahulu.")),
+    403: ("forbidden", lambda: _("Anda tidak memiliki akses ke halaman ini.")),
+    404: ("not_found", lambda: _("Halaman tidak ditemukan.")),
+    405: ("method_not_allowed", lambda: _("Metode tidak diizinkan.")),
+    409: ("conflict", lambda: _("Data bertentangan dengan data yang sudah ada.")),
+    413: ("too_large", lambda: _("Berkas terlalu besar.")),
+    422: ("invalid", lambda: _("Data tidak valid.")),
+    429: ("rate_limited", lambda: _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")),
+    500: ("server_error", lambda: _("Terjadi kesalahan pada server. Silakan coba lagi.")),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn domain errors and HTTP errors into Indonesian pages or JSON, never a stack trace."""
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return error_json(err.code, err.message, err.status, err.fields, **err.extra)
+        return render_template("errors/error.html", status=err.status, message=err.message), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        if err.code == 401 and not wants_json():
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        code, message = HTTP_MESSAGES.get(err.code or 500, ("error", lambda: err.description))
+        text = message()
+        if err.code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
+            code, text = "csrf", _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
+        if wants_json():
+            resp, status = error_json(code, text, err.code or 500)
+        else:
+            resp = app.make_response((render_template("errors/error.html", status=err.code, message=text), err.code))
+            status = err.code
+        if err.code == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+            resp.headers["Allow"] = ", ".join(err.valid_methods)
+        return resp, status
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        if wants_json():
+            return error_json(code, message(), 500)
+        return render_template("errors/error.html", status=500, message=message()), 500

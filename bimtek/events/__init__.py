@@ -1,0 +1,1 @@
+"""Events, their sessions (agenda) and speakers."""

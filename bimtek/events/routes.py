@@ -1,0 +1,231 @@
+"""Public event pages and the organizer's event management pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import case, select
+
+from bimtek.accounts.access import event_view, visible_event_ids
+from bimtek.core.time import as_utc, utcnow
+from bimtek.errors import DomainError
+from bimtek.events import services
+from bimtek.events.models import Event, EventSession
+from bimtek.extensions import db
+from bimtek.i18n import to_zone
+from bimtek.reference import regions
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+def public_list():
+    """Published events: upcoming first (soonest first), then past ones (latest first)."""
+    now = utcnow()
+    upcoming = case((Event.ends_at >= now, 0), else_=1)
+    rows = db.session.scalars(
+        select(Event).where(Event.status.in_(("published", "closed"))).order_by(upcoming, Event.starts_at)
+    ).all()
+    up = [e for e in rows if as_utc(e.ends_at) >= now]
+    past = sorted((e for e in rows if as_utc(e.ends_at) < now), key=lambda e: as_utc(e.starts_at), reverse=True)
+    return render_template("events/public_list.html", upcoming=up, past=past)
+
+
+@bp.get("/e/<slug>")
+def public_detail(slug: str):
+    """An event's public page: agenda, dates, seats left per mode, how to register."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or not event.is_public:
+        abort(404)
+    province = None
+    if event.province_code:
+        try:
+            province = regions.province(event.province_code)
+        except regions.RegionError:
+            province = None
+    now = utcnow()
+    opens = as_utc(event.registration_opens_at)
+    return render_template(
+        "events/public_detail.html",
+        event=event,
+        province=province,
+        registration_open=event.registration_open(now),
+        not_yet_open=event.status == "published" and opens is not None and now < opens,
+    )
+
+
+@bp.get("/manage")
+@bp.get("/manage/events")
+@login_required
+def manage_list():
+    """Events the staff member works on."""
+    q = select(Event).order_by(Event.starts_at.desc())
+    ids = visible_event_ids(current_user)
+    if ids is not None:
+        q = q.where(Event.id.in_(ids))
+    return render_template("events/manage_list.html", events=db.session.scalars(q).all())
+
+
+def _form_values(event: Event | None) -> dict:
+    """Current values for the edit form, times in the event's zone for datetime-local inputs."""
+    if event is None:
+        return {"timezone": "", "onsite_capacity": 0, "online_capacity": 0}
+    values = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if values[name]:
+            values[name] = to_zone(values[name], event.timezone).strftime("%Y-%m-%dT%H:%M")
+    return values
+
+
+def _form_input() -> dict:
+    raw = {name: request.form.get(name, "") for name in services.EVENT_FIELDS}
+    raw["approval_required"] = "approval_required" in request.form
+    if not raw["timezone"]:
+        raw.pop("timezone")
+    return raw
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@login_required
+def manage_new():
+    """Create an event (organizers and admins)."""
+    if current_user.role not in ("admin", "organizer"):
+        abort(403)
+    errors, values = {}, _form_values(None)
+    if request.method == "POST":
+        values = _form_input()
+        try:
+            event = services.create_event(values, user=current_user)
+            db.session.commit()
+            flash(_("Kegiatan dibuat sebagai draf. Tambahkan sesi lalu terbitkan."), "success")
+            return redirect(url_for("events.manage_detail", event_id=event.id))
+        except DomainError as err:
+            db.session.rollback()
+            errors = err.fields
+    return render_template(
+        "events/manage_form.html", event=None, values=values, errors=errors, provinces=regions.provinces()
+    ), (422 if errors else 200)
+
+
+@bp.get("/manage/events/<int:event_id>")
+@login_required
+@event_view("checkin")
+def manage_detail(event):
+    """An event's dashboard for its staff."""
+    return render_template("events/manage_detail.html", event=event, errors={}, values={})
+
+
+@bp.route("/manage/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def manage_edit(event):
+    """Edit an event's details."""
+    errors, values = {}, _form_values(event)
+    if request.method == "POST":
+        values = _form_input()
+        try:
+            services.update_event(event, values, user=current_user)
+            db.session.commit()
+            flash(_("Perubahan disimpan."), "success")
+            return redirect(url_for("events.manage_detail", event_id=event.id))
+        except DomainError as err:
+            db.session.rollback()
+            errors = err.fields
+            if not errors:
+                flash(_(err.message), "error")
+    return render_template(
+        "events/manage_form.html", event=event, values=values, errors=errors, provinces=regions.provinces()
+    ), (422 if errors else 200)
+
+
+@bp.post("/manage/events/<int:event_id>/status")
+@login_required
+@event_view("manage")
+def manage_status(event):
+    """Publish, close, reopen or archive."""
+    action = request.form.get("action", "")
+    if action not in services.TRANSITIONS:
+        abort(400)
+    try:
+        services.change_status(event, action, user=current_user)
+        db.session.commit()
+        flash(_("Status kegiatan diperbarui."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
+    return redirect(url_for("events.manage_detail", event_id=event.id))
+
+
+def _session_input() -> dict:
+    names = request.form.getlist("speaker_name")
+    insts = request.form.getlist("speaker_institution")
+    roles = request.form.getlist("speaker_role")
+    speakers = [
+        {"name": n, "institution": insts[i] if i < len(insts) else "", "role": roles[i] if i < len(roles) else ""}
+        for i, n in enumerate(names)
+        if n.strip()
+    ]
+    return {
+        "title": request.form.get("title", ""),
+        "starts_at": request.form.get("starts_at", ""),
+        "ends_at": request.form.get("ends_at", ""),
+        "jp": request.form.get("jp", "0") or "0",
+        "speakers": speakers,
+    }
+
+
+@bp.post("/manage/events/<int:event_id>/sessions")
+@login_required
+@event_view("manage")
+def manage_add_session(event):
+    """Add a session to the agenda."""
+    raw = _session_input()
+    try:
+        services.add_session(event, raw, user=current_user)
+        db.session.commit()
+        flash(_("Sesi ditambahkan."), "success")
+        return redirect(url_for("events.manage_detail", event_id=event.id) + "#agenda")
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("events/manage_detail.html", event=event, errors=err.fields, values=raw), 422
+
+
+def _event_session(event: Event, session_id: int) -> EventSession:
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return session
+
+
+@bp.route("/manage/events/<int:event_id>/sessions/<int:session_id>", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def manage_edit_session(event, session_id: int):
+    """Edit one session and its speakers."""
+    session = _event_session(event, session_id)
+    errors = {}
+    if request.method == "POST":
+        raw = _session_input()
+        try:
+            services.update_session(session, raw, user=current_user)
+            db.session.commit()
+            flash(_("Sesi diperbarui."), "success")
+            return redirect(url_for("events.manage_detail", event_id=event.id) + "#agenda")
+        except DomainError as err:
+            db.session.rollback()
+            errors = err.fields
+    return render_template("events/session_form.html", event=event, session=session, errors=errors), (
+        422 if errors else 200
+    )
+
+
+@bp.post("/manage/events/<int:event_id>/sessions/<int:session_id>/delete")
+@login_required
+@event_view("manage")
+def manage_delete_session(event, session_id: int):
+    """Remove a session."""
+    services.delete_session(_event_session(event, session_id), user=current_user)
+    db.session.commit()
+    flash(_("Sesi dihapus."), "success")
+    return redirect(url_for("events.manage_detail", event_id=event.id) + "#agenda")

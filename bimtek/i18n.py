@@ -1,0 +1,104 @@
+"""Language choice and Indonesian formatting of dates, times and numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import get_locale
+
+ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+LANG_COOKIE = "bimtek_lang"
+
+
+def select_locale() -> str:
+    """The chosen language (cookie), else Bahasa Indonesia; never guessed from Accept-Language."""
+    lang = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or "id")
+    except (RuntimeError, AttributeError):
+        return "id"
+
+
+def to_zone(value: datetime, tz: str) -> datetime:
+    """A UTC (or naive UTC) datetime shown in the event's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz))
+
+
+def format_long_date(value: datetime, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """ "Kamis, 25 Agustus 2022" (no zero padding, unlike Babel's full format)."""
+    local = to_zone(value, tz) if isinstance(value, datetime) else value
+    return babel_format_date(local, "EEEE, d MMMM y", locale=locale or _locale())
+
+
+def format_short_date(value: datetime, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """ "25 Agustus 2022"."""
+    local = to_zone(value, tz) if isinstance(value, datetime) else value
+    return babel_format_date(local, "d MMMM y", locale=locale or _locale())
+
+
+def format_clock(value: datetime, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """ "09.00 WIB" in Indonesian, "09:00 WIB" in English."""
+    local = to_zone(value, tz)
+    sep = "." if (locale or _locale()) == "id" else ":"
+    return f"{local:%H}{sep}{local:%M} {ZONE_ABBREVIATIONS.get(tz, local.tzname())}"
+
+
+def format_datetime_long(value: datetime, tz: str = "Asia/Jakarta", locale: str | None = None) -> str:
+    """ "Kamis, 25 Agustus 2022, pukul 09.00 WIB"."""
+    loc = locale or _locale()
+    word = "pukul" if loc == "id" else "at"
+    return f"{format_long_date(value, tz, loc)}, {word} {format_clock(value, tz, loc)}"
+
+
+def format_number(value, locale: str | None = None) -> str:
+    """1.234.567,5 in Indonesian."""
+    return format_decimal(value, locale=locale or _locale())
+
+
+def format_rupiah(value: int) -> str:
+    """Rp1.500.000."""
+    return "Rp" + format_decimal(int(value), locale="id")
+
+
+def format_local_input(value: datetime | None, tz: str = "Asia/Jakarta") -> str:
+    """Value for an <input type=datetime-local> in the event's zone."""
+    return to_zone(value, tz).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def init_i18n(app: Flask) -> None:
+    """Template filters and the language switch route."""
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(format_short_date, "short_date")
+    app.add_template_filter(format_clock, "clock")
+    app.add_template_filter(format_datetime_long, "datetime_long")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_rupiah, "rupiah")
+    app.add_template_filter(format_local_input, "localinput")
+
+    @app.context_processor
+    def _inject_locale():
+        return {"current_locale": _locale()}
+
+    @app.get("/lang/<code>")
+    def set_language(code: str):
+        """Remember the chosen language in a cookie and go back where the visitor was."""
+        target = request.args.get("next") or url_for("events.public_list")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("events.public_list")
+        resp = redirect(target)
+        if code in app.config["LANGUAGES"]:
+            resp.set_cookie(LANG_COOKIE, code, max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
+            session.pop("_flashes", None)
+        return resp

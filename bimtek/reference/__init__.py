@@ -1,0 +1,1 @@
+"""Reference data that does not change with events: Indonesian regions (Kemendagri codes)."""

@@ -1,0 +1,76 @@
+"""Registrations: one participant in one event, with their seat status and private tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bimtek.core.time import utcnow
+from bimtek.extensions import db
+
+STATUSES = ("confirmed", "waitlisted", "pending", "rejected", "cancelled")
+EMPLOYMENT_STATUSES = ("pns", "pppk", "non_asn")
+INSTITUTION_TYPES = ("pusat", "provinsi", "kabkota", "diskominfo", "lainnya")
+
+
+class Registration(db.Model):
+    """A participant's registration: who they are, how they attend, and where their seat stands."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email_key"),
+        UniqueConstraint("event_id", "nip"),
+        Index("ix_registrations_event_status_mode", "event_id", "status", "mode", "created_at"),
+        Index("ix_registrations_event_name_key", "event_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    # Short human code for typing at the desk; unique across all events.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    # Secret for the private "manage my registration" link; separate from the ticket.
+    manage_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Random id inside the signed QR; replaced on re-issue so the old QR stops working.
+    ticket_id: Mapped[str] = mapped_column(String(32), unique=True)
+    ticket_issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(20), default="form")
+
+    full_name: Mapped[str] = mapped_column(String(150))
+    name_key: Mapped[str] = mapped_column(String(150))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    employment_status: Mapped[str] = mapped_column(String(10), default="non_asn")
+    nip: Mapped[str | None] = mapped_column(String(18))
+    rank: Mapped[str] = mapped_column(String(60), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    institution_type: Mapped[str] = mapped_column(String(20), default="lainnya")
+    institution_name: Mapped[str] = mapped_column(String(300), default="")
+    work_unit: Mapped[str] = mapped_column(String(300), default="")
+    province_code: Mapped[str] = mapped_column(String(8), default="")
+    regency_code: Mapped[str] = mapped_column(String(8), default="")
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    zoom_registrant_id: Mapped[str | None] = mapped_column(String(100))
+
+    consent_version: Mapped[str] = mapped_column(String(20), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_ip: Mapped[str | None] = mapped_column(String(64))
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    event = relationship("Event")
+
+    @property
+    def holds_seat(self) -> bool:
+        """Confirmed registrations hold a seat in their mode."""
+        return self.status == "confirmed"
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.code} {self.status}/{self.mode}>"
