@@ -120,7 +120,10 @@ def _init_extensions(app: Flask) -> None:
             tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    translation_dirs = [str(ROOT / "translations")]
+    # Each feature keeps its own catalog (bimtek/<feature>/translations); Flask-Babel merges them.
+    translation_dirs = [str(ROOT / "translations")] + [
+        str(ROOT / "bimtek" / f / "translations") for f in FEATURES if (ROOT / "bimtek" / f / "translations").is_dir()
+    ]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
     babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
     if app.config["REDIS_URL"]:

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from bimtek.attendance.intervals import Interval, minutes_in_window
 
-_WINDOW_LABELS = {"start": "awal", "end": "akhir", "middle": "tengah"}
+_WINDOW_LABELS = {"start": "awal", "middle": "tengah", "end": "akhir"}
+_WINDOW_ORDER = {name: n for n, name in enumerate(_WINDOW_LABELS)}
 _EPSILON = 1e-9
 
 
@@ -118,7 +119,11 @@ def _session_result(session: SessionInfo, number: int, rule: Rule, attendance: P
         intervals = attendance.intervals_by_session.get(session.id, [])
         minutes = minutes_in_window(intervals, session.start, session.end)
         percent = minutes / duration * 100 if duration > 0 else (100.0 if minutes > 0 else 0.0)
-        missing = tuple(sorted(session.presensi_windows - set(windows))) if rule.require_presensi_windows else ()
+        missing = (
+            tuple(sorted(session.presensi_windows - set(windows), key=lambda w: (_WINDOW_ORDER.get(w, 9), w)))
+            if rule.require_presensi_windows
+            else ()
+        )
     if venue:
         attended = True
     elif rule.min_session_percent is not None:

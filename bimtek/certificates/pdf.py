@@ -19,7 +19,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -633,7 +633,7 @@ class _Doc:
         self.canvas.setProducer("Bimtek (ReportLab)")
         self.forms: set[str] = set()
 
-    def form(self, name: str, pagesize: tuple[float, float], draw) -> None:
+    def form(self, name: str, pagesize: tuple[float, float], draw: Callable[[rl_canvas.Canvas], None]) -> None:
         """Define form ``name`` once (drawn by ``draw``), then place it on the current page."""
         c = self.canvas
         if name not in self.forms:

@@ -59,7 +59,7 @@ def test_full_attendance_under_strict_rule():
 
 def test_short_session_reason_in_indonesian():
     rule = Rule(min_session_percent=70)
-    intervals = dict(FULL, **{2: stay("03:30", "04:08")})  # 38 of 90 minutes
+    intervals = {**FULL, 2: stay("03:30", "04:08")}  # 38 of 90 minutes
     verdict = evaluate(rule, SESSIONS, make_attendance(intervals_by_session=intervals))
 
     assert not verdict.eligible
@@ -82,7 +82,7 @@ def test_shown_percent_is_rounded_down_so_it_never_looks_like_a_pass():
 
 def test_exact_threshold_passes():
     rule = Rule(min_session_percent=70)
-    intervals = dict(FULL, **{1: stay("02:00", "03:03")})  # 63 of 90 = exactly 70%
+    intervals = {**FULL, 1: stay("02:00", "03:03")}  # 63 of 90 = exactly 70%
     assert evaluate(rule, SESSIONS, make_attendance(intervals_by_session=intervals)).eligible
 
 
@@ -187,15 +187,13 @@ def test_without_percent_rule_absent_session_is_named():
         ),
         (
             {1: {"start", "end"}, 2: {"start", "end"}},
-            ["Sesi 3: presensi akhir dan awal belum diisi"],
+            ["Sesi 3: presensi awal dan akhir belum diisi"],
         ),
     ],
 )
 def test_presensi_windows(windows, messages):
     rule = Rule(min_session_percent=70, require_presensi_windows=True)
-    verdict = evaluate(
-        rule, SESSIONS, make_attendance(intervals_by_session=FULL, presensi_windows_by_session=windows)
-    )
+    verdict = evaluate(rule, SESSIONS, make_attendance(intervals_by_session=FULL, presensi_windows_by_session=windows))
 
     assert [r.message_id for r in verdict.reasons] == messages
     assert verdict.eligible is (messages == [])
@@ -246,9 +244,7 @@ def test_nobody_is_eligible_with_no_presence_at_all():
 
 def test_several_failures_are_all_reported():
     rule = Rule(min_session_percent=70, min_total_jp=5, require_evaluation=True)
-    verdict = evaluate(
-        rule, SESSIONS, make_attendance(intervals_by_session={1: FULL[1]}, evaluation_done=False)
-    )
+    verdict = evaluate(rule, SESSIONS, make_attendance(intervals_by_session={1: FULL[1]}, evaluation_done=False))
 
     assert [r.code for r in verdict.reasons] == [
         "session_short",
