@@ -122,3 +122,9 @@ def require_role(*roles: str):
         return wrapped
 
     return decorator
+
+
+def public(view):
+    """Mark a route that takes an event or object id as deliberately public (e.g. self-registration)."""
+    view.public_endpoint = True
+    return view

@@ -1,0 +1,54 @@
+# Bimtek: `make run` serves the app with its job consumer; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test translations lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.installed
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+# Compile every gettext catalog (the app's and each feature's) so a fresh clone shows both languages.
+translations: $(VENV)/.installed
+	@for d in translations bimtek/*/translations; do \
+		if ls $$d/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d $$d; fi; \
+	done
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo ""
+	@echo "Bimtek is serving at http://$(HOST):$(PORT)"
+	@echo "Demo organizer login: panitia@demo.bimtek.id / bimtek-demo-2022 (admin: admin@demo.bimtek.id)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+		$(FLASK) jobs worker & \
+		$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-test lint
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install-test
+	@echo "See README: each bench/*.py prints its own figures."
+
+clean:
+	rm -rf $(VENV) instance
