@@ -25,9 +25,7 @@ install-test: $(VENV)/.installed-test translations
 
 # Compile every gettext catalog (the app's and each feature's) so a fresh clone shows both languages.
 translations: $(VENV)/.installed
-	@for d in translations bimtek/*/translations; do \
-		if ls $$d/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d $$d; fi; \
-	done
+	$(BIN)/python -m bimtek.translations_build
 
 run: install
 	$(FLASK) db upgrade

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import warnings
 from pathlib import Path
 
 import pytest
@@ -148,7 +147,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture(autouse=True)
-def _no_resource_warnings():
-    with warnings.catch_warnings():
-        yield
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Tests see the same compiled catalogs as `make run`."""
+    from bimtek.translations_build import compile_all
+
+    compile_all()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
 
 from bimtek.accounts.access import event_view, visible_event_ids
+from bimtek.core.pagecache import VersionedCache
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
 from bimtek.events import services
@@ -32,19 +35,40 @@ def public_list():
     return render_template("events/public_list.html", upcoming=up, past=past)
 
 
+_public_pages = VersionedCache()
+
+
 @bp.get("/e/<slug>")
 def public_detail(slug: str):
     """An event's public page: agenda, dates, seats left per mode, how to register."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None or not event.is_public:
+    row = db.session.execute(
+        select(Event.id, Event.status, Event.updated_at, Event.onsite_taken, Event.online_taken).where(
+            Event.slug == slug
+        )
+    ).first()
+    if row is None or row.status not in ("published", "closed"):
         abort(404)
+    now = utcnow()
+    if current_user.is_authenticated or session.get("_flashes"):
+        return _render_public_detail(row.id, now)
+    # Anonymous visitors in one language see the same page until the event, its agenda or its seats
+    # change, or registration opens or closes (the minute is part of the version for that).
+    version = (row.status, row.updated_at, row.onsite_taken, row.online_taken, now.replace(second=0, microsecond=0))
+    return _public_pages.get_or_build((row.id, str(get_locale())), version, lambda: _render_public_detail(row.id, now))
+
+
+def _render_public_detail(event_id: int, now) -> str:
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(selectinload(Event.sessions).selectinload(EventSession.speakers))
+    )
     province = None
     if event.province_code:
         try:
             province = regions.province(event.province_code)
         except regions.RegionError:
             province = None
-    now = utcnow()
     opens = as_utc(event.registration_opens_at)
     return render_template(
         "events/public_detail.html",

@@ -245,6 +245,7 @@ def add_session(event: Event, raw: dict, *, user) -> EventSession:
     session = EventSession(event_id=event.id, position=len(event.sessions), **fields)
     session.speakers = [Speaker(position=i, **sp) for i, sp in enumerate(speakers)]
     event.sessions.append(session)
+    event.updated_at = utcnow()
     db.session.flush()
     audit.record("session.create", session, event_id=event.id, actor=user)
     return session
@@ -257,6 +258,7 @@ def update_session(session: EventSession, raw: dict, *, user) -> EventSession:
     for name, value in fields.items():
         setattr(session, name, value)
     session.speakers = [Speaker(position=i, **sp) for i, sp in enumerate(speakers)]
+    session.event.updated_at = utcnow()
     db.session.flush()
     audit.record("session.update", session, event_id=session.event_id, actor=user)
     return session
@@ -265,6 +267,7 @@ def update_session(session: EventSession, raw: dict, *, user) -> EventSession:
 def delete_session(session: EventSession, *, user) -> None:
     """Remove a session from the agenda."""
     audit.record("session.delete", session, event_id=session.event_id, actor=user, details={"title": session.title})
+    session.event.updated_at = utcnow()
     db.session.delete(session)
     db.session.flush()
 
