@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -35,12 +35,23 @@ def public_list():
     return render_template("events/public_list.html", upcoming=up, past=past)
 
 
-_public_pages = VersionedCache()
+PUBLIC_PAGE_MAX_AGE = 2.0
+
+
+def _public_pages() -> VersionedCache:
+    """This app's cache of anonymous public event pages."""
+    return current_app.extensions.setdefault("bimtek_public_pages", VersionedCache())
 
 
 @bp.get("/e/<slug>")
 def public_detail(slug: str):
     """An event's public page: agenda, dates, seats left per mode, how to register."""
+    anonymous = not current_user.is_authenticated and not session.get("_flashes")
+    if anonymous:
+        # A page confirmed within the last 2 seconds is served as is: seat counts may lag by that much.
+        page = _public_pages().recent((slug, str(get_locale())), PUBLIC_PAGE_MAX_AGE)
+        if page is not None:
+            return page
     row = db.session.execute(
         select(Event.id, Event.status, Event.updated_at, Event.onsite_taken, Event.online_taken).where(
             Event.slug == slug
@@ -49,12 +60,12 @@ def public_detail(slug: str):
     if row is None or row.status not in ("published", "closed"):
         abort(404)
     now = utcnow()
-    if current_user.is_authenticated or session.get("_flashes"):
+    if not anonymous:
         return _render_public_detail(row.id, now)
     # Anonymous visitors in one language see the same page until the event, its agenda or its seats
     # change, or registration opens or closes (the minute is part of the version for that).
     version = (row.status, row.updated_at, row.onsite_taken, row.online_taken, now.replace(second=0, microsecond=0))
-    return _public_pages.get_or_build((row.id, str(get_locale())), version, lambda: _render_public_detail(row.id, now))
+    return _public_pages().get_or_build((slug, str(get_locale())), version, lambda: _render_public_detail(row.id, now))
 
 
 def _render_public_detail(event_id: int, now) -> str:
