@@ -97,10 +97,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--skip-clone", action="store_true")
+    parser.add_argument("--clone-only", action="store_true")
     args = parser.parse_args()
 
     if not args.skip_clone:
         print(f"fresh clone -> make run serving: {fresh_clone_to_serving():.1f} s")
+    if args.clone_only:
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="bimtek-bench-"))
     sqlite_env = {"BIMTEK_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "BIMTEK_INSTANCE_PATH": str(tmp),
