@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.core.time import utcnow
@@ -74,3 +74,43 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.code} {self.status}/{self.mode}>"
+
+
+# Prefix search runs as a range condition (key >= q AND key < q + U+10FFFF), which is only a prefix test in
+# code-point order. SQLite compares text that way (BINARY); PostgreSQL follows the database collation, so
+# there the search compares with COLLATE "C" and needs indexes built in that collation.
+_table = Registration.__table__
+for _name, _expr in (
+    ("name", _table.c.name_key.collate("C")),
+    ("email", _table.c.email_key.collate("C")),
+    ("institution", func.lower(_table.c.institution_name).collate("C")),
+):
+    Index(f"ix_registrations_event_{_name}_c", _table.c.event_id, _expr).ddl_if(dialect="postgresql")
+Index("ix_registrations_event_institution", _table.c.event_id, func.lower(_table.c.institution_name)).ddl_if(
+    dialect="sqlite"
+)
+
+
+DATA_REQUEST_KINDS = ("deletion",)
+
+
+class DataRequest(db.Model):
+    """A participant's request under UU PDP (e.g. deletion), answered by the organizer within 3x24 hours."""
+
+    __tablename__ = "registration_data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="deletion")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|done|refused
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    registration = relationship("Registration")
+
+    def __repr__(self) -> str:
+        return f"<DataRequest {self.id} {self.kind} {self.status}>"

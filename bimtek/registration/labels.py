@@ -1,0 +1,28 @@
+"""Choice labels shown in forms and lists (Indonesian source text, translated at render time)."""
+
+from flask_babel import lazy_gettext as _l
+
+EMPLOYMENT_LABELS = {"pns": _l("PNS"), "pppk": _l("PPPK"), "non_asn": _l("Non-ASN")}
+INSTITUTION_LABELS = {
+    "pusat": _l("Pemerintah pusat (kementerian/lembaga)"),
+    "provinsi": _l("Pemerintah provinsi"),
+    "kabkota": _l("Pemerintah kabupaten/kota"),
+    "diskominfo": _l("Dinas Kominfo"),
+    "lainnya": _l("Lainnya (praktisi, BUMN, perguruan tinggi, masyarakat)"),
+}
+MODE_LABELS = {"onsite": _l("Luring (tatap muka)"), "online": _l("Daring (Zoom)")}
+STATUS_LABELS = {
+    "confirmed": _l("Terkonfirmasi"),
+    "waitlisted": _l("Daftar tunggu"),
+    "pending": _l("Menunggu persetujuan"),
+    "rejected": _l("Ditolak"),
+    "cancelled": _l("Dibatalkan"),
+}
+# PNS pangkat/golongan, 17 steps (PP 99/2000); PPPK and non-ASN may type their own.
+RANKS = (
+    "Juru Muda (I/a)", "Juru Muda Tingkat I (I/b)", "Juru (I/c)", "Juru Tingkat I (I/d)",
+    "Pengatur Muda (II/a)", "Pengatur Muda Tingkat I (II/b)", "Pengatur (II/c)", "Pengatur Tingkat I (II/d)",
+    "Penata Muda (III/a)", "Penata Muda Tingkat I (III/b)", "Penata (III/c)", "Penata Tingkat I (III/d)",
+    "Pembina (IV/a)", "Pembina Tingkat I (IV/b)", "Pembina Utama Muda (IV/c)", "Pembina Utama Madya (IV/d)",
+    "Pembina Utama (IV/e)",
+)  # fmt: skip

@@ -1,0 +1,9 @@
+"""Registration pages: the public form, the participant's private manage link, and the organizer's list.
+
+Split by audience: public.py (form, region lookup), selfservice.py (/r/<token>), organizer.py (/manage).
+"""
+
+from bimtek.registration import organizer, public, selfservice  # noqa: F401 (registers the views)
+from bimtek.registration.blueprint import bp
+
+__all__ = ["bp"]

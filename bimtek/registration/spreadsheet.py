@@ -1,0 +1,124 @@
+"""CSV and XLSX for participant lists: export with formula injection neutralised, and import parsing.
+
+Pure module (openpyxl and the standard library). A cell that starts with = + - @, a tab or a carriage
+return would run as a formula in Excel or LibreOffice; such text gets a leading apostrophe, which the
+spreadsheet shows as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+__all__ = ["ImportFileError", "neutralize", "read_table", "write_csv", "write_xlsx"]
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 20000
+
+
+class ImportFileError(ValueError):
+    """A file we cannot read as a table."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+def neutralize(value) -> object:
+    """Make a cell value safe to open in a spreadsheet; numbers and None stay as they are."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads the accents) and CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralize(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralize(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "Peserta") -> bytes:
+    """An XLSX workbook with one sheet; every text cell is stored as text (data_type "s"), never a formula."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    ws.append([neutralize(h) for h in headers])
+    for row in rows:
+        ws.append([neutralize(v) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _header_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_")
+
+
+def read_table(content: bytes, filename: str, aliases: dict[str, str]) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts keyed by field name; ``aliases`` maps header keys to field names.
+
+    Headers are matched by name, never by position. Unknown columns are ignored. Raises ImportFileError.
+    """
+    name = filename.lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        raw_rows = _xlsx_rows(content)
+    elif name.endswith((".csv", ".txt")):
+        raw_rows = _csv_rows(content)
+    else:
+        raise ImportFileError("file_type", "Gunakan berkas CSV atau XLSX.")
+    try:
+        header = next(raw_rows)
+    except StopIteration:
+        raise ImportFileError("empty", "Berkas kosong.") from None
+    columns = [aliases.get(_header_key(h)) for h in header]
+    if not any(columns):
+        raise ImportFileError("no_columns", "Baris pertama harus berisi nama kolom (misalnya nama, email).")
+    out = []
+    for values in raw_rows:
+        if not any(str(v or "").strip() for v in values):
+            continue
+        row = {}
+        for col, value in zip(columns, values, strict=False):
+            if col:
+                row[col] = "" if value is None else str(value).strip()
+        out.append(row)
+        if len(out) > MAX_ROWS:
+            raise ImportFileError("too_many", f"Maksimal {MAX_ROWS} baris per berkas.")
+    return out
+
+
+def _csv_rows(content: bytes):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _xlsx_rows(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises several types for a broken or foreign file
+        raise ImportFileError("file_type", "Berkas XLSX tidak dapat dibaca.") from err
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows(values_only=True):
+        yield ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+    wb.close()
