@@ -254,13 +254,14 @@ def seed_registrations(app, event_id: int, n: int) -> None:
             rows = []
             for i in range(start, min(n, start + 5000)):
                 name = f"{rnd.choice(first)} {rnd.choice(last)} {i}"
-                nip = f"19{70 + i % 25:02d}{1 + i % 12:02d}{1 + i % 28:02d}20{10 + i % 10:02d}{1 + i % 12:02d}{1 + i % 2}{i % 1000:03d}"
+                born = datetime(1970, 1, 1) + timedelta(days=i // 999)
+                nip = f"{born:%Y%m%d}2010{1 + i % 12:02d}{1 + i % 2}{1 + i % 999:03d}"
                 rows.append({
                     "event_id": event_id, "code": new_registration_code(), "manage_token": new_private_token(),
                     "ticket_id": secrets.token_hex(10), "ticket_issued_at": now, "status": "confirmed" if i % 3 else "waitlisted",
                     "mode": "online" if i % 4 else "onsite", "source": "import", "full_name": name,
                     "name_key": name_search_key(name), "email": f"s{i}@seed.go.id", "email_key": f"s{i}@seed.go.id",
-                    "phone": "+6281234567890", "employment_status": "pns", "nip": nip if i < 1_000_000 else None,
+                    "phone": "+6281234567890", "employment_status": "pns", "nip": nip,
                     "rank": "", "position": "Staf", "institution_type": "pusat", "institution_name": rnd.choice(insts),
                     "work_unit": "", "province_code": "21", "regency_code": "21.71", "answers": {},
                     "consent_version": "", "created_at": now - timedelta(seconds=i), "updated_at": now,
@@ -357,7 +358,12 @@ def main() -> None:
         app = create_app(app_config(url, tmp))
         with app.app_context():
             db.create_all()
-        event_id = setup_event(app, onsite_capacity=ONSITE_SEATS, online_capacity=1_000_000)
+        event_id = setup_event(
+            app,
+            onsite_capacity=ONSITE_SEATS,
+            online_capacity=1_000_000,
+            approval_required=os.environ.get("BENCH_APPROVAL") == "1",
+        )
         clear_redis()
         env = {**os.environ, "BIMTEK_DATABASE_URL": url, "BIMTEK_REDIS_URL": REDIS, "BIMTEK_INSTANCE_PATH": tmp,
                "BIMTEK_SECRET_KEY": "bench-" + "x" * 40, "BIMTEK_REGISTRATION_RATE": "10000000 per minute",

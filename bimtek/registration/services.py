@@ -656,7 +656,7 @@ def search_conditions(event_id: int, args: dict) -> list:
     return conds
 
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> tuple[list[Registration], int]:
