@@ -69,6 +69,7 @@ def participants(event):
         mode_labels=MODE_LABELS,
         institution_labels=INSTITUTION_LABELS,
         search_fields=services.SEARCH_FIELDS,
+        count_cap=services.COUNT_CAP,
     )
 
 

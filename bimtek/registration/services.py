@@ -274,9 +274,10 @@ def create_registration(
         raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
     db.session.add(reg)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as err:
+        # A parallel twin won the unique constraint; the caller rolls the whole transaction back
+        # (the seat taken above goes back with it).
         raise Conflict("duplicate", DUPLICATE) from err
     audit.record(
         "registration.create", reg, actor=actor, details={"status": reg.status, "mode": reg.mode, "source": source}
@@ -600,9 +601,9 @@ SEARCH_FIELDS = ("auto", "name", "email", "nip", "institution", "code")
 _TOP = "\U0010ffff"
 
 
-def _prefix(col, prefix: str):
+def _prefix(col, prefix: str, *, collate: bool = True):
     """`col` starts with `prefix`, as an index-friendly range in code-point order."""
-    if db.engine.dialect.name == "postgresql":
+    if collate and db.engine.dialect.name == "postgresql":
         col = col.collate("C")
     return and_(col >= prefix, col < prefix + _TOP)
 
@@ -630,7 +631,8 @@ def search_conditions(event_id: int, args: dict) -> list:
         if field == "email":
             conds.append(_prefix(Registration.email_key, q.lower()))
         elif field == "nip":
-            conds.append(_prefix(Registration.nip, digits or q))
+            # Digits sort the same in every collation: the unique (event, NIP) index serves this.
+            conds.append(_prefix(Registration.nip, digits or q, collate=False))
         elif field == "code":
             conds.append(Registration.code == (code or q.upper()))
         elif field == "institution":
@@ -654,10 +656,18 @@ def search_conditions(event_id: int, args: dict) -> list:
     return conds
 
 
+COUNT_CAP = 1_000
+
+
 def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> tuple[list[Registration], int]:
-    """One page of the participant list (sorted by name) and the number of matches."""
+    """One page of the participant list (sorted by name) and the number of matches.
+
+    The count stops at COUNT_CAP + 1 so a broad search stays fast at 100,000 registrations; a total above
+    COUNT_CAP means "more than COUNT_CAP".
+    """
     conds = search_conditions(event_id, args)
-    total = db.session.scalar(select(func.count()).select_from(Registration).where(*conds)) or 0
+    capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     rows = db.session.scalars(
         select(Registration).where(*conds).order_by(_name_order(), Registration.id)
         .limit(per_page).offset((page - 1) * per_page)

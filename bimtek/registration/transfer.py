@@ -7,10 +7,12 @@ bulk, seats taken for the whole batch with one locked update per mode).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, insert, select, update
 
 from bimtek.core import audit
 from bimtek.core.models import AuditLog
@@ -113,16 +115,23 @@ _PROVINCE_ABBREVIATIONS = {"dki_jakarta": "daerah_khusus_ibukota_jakarta", "jaka
                            "diy": "daerah_istimewa_yogyakarta", "yogyakarta": "daerah_istimewa_yogyakarta"}  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _province_keys() -> dict[str, str]:
+    return {_key(p.name): p.code for p in regions.provinces()}
+
+
+@lru_cache(maxsize=64)
+def _regency_keys(province_code: str) -> list[tuple[str, str, str]]:
+    return [(_key(r.name), r.kind, r.code) for r in regions.regencies(province_code)]
+
+
+@lru_cache(maxsize=4096)
 def _province_code(value: str) -> str:
     value = value.strip()
     if not value or value[:2].isdigit():
         return value
     wanted = _key(value).removeprefix("provinsi_")
-    wanted = _PROVINCE_ABBREVIATIONS.get(wanted, wanted)
-    for p in regions.provinces():
-        if _key(p.name) == wanted:
-            return p.code
-    return value
+    return _province_keys().get(_PROVINCE_ABBREVIATIONS.get(wanted, wanted), value)
 
 
 def _bare(name: str) -> str:
@@ -132,6 +141,7 @@ def _bare(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def _regency_code(value: str, province_code: str) -> str:
     """A kabupaten/kota code from its code or name ("Kota Batam", "Batam"; ambiguous bare names stay as typed)."""
     value = value.strip()
@@ -139,14 +149,14 @@ def _regency_code(value: str, province_code: str) -> str:
         return value
     wanted = _key(value)
     try:
-        candidates = regions.regencies(province_code)
+        candidates = _regency_keys(province_code)
     except regions.RegionError:
         return value
-    exact = [r.code for r in candidates if _key(r.name) == wanted]
+    exact = [code for name, _kind, code in candidates if name == wanted]
     if exact:
         return exact[0]
     kind = "kota" if wanted.startswith("kota_") else "kabupaten" if wanted.startswith(("kab_", "kabupaten_")) else None
-    loose = [r.code for r in candidates if _bare(_key(r.name)) == _bare(wanted) and kind in (None, r.kind)]
+    loose = [code for name, k, code in candidates if _bare(name) == _bare(wanted) and kind in (None, k)]
     return loose[0] if len(loose) == 1 else value
 
 
@@ -240,6 +250,20 @@ def take_seats(event_id: int, mode: str, wanted: int) -> int:
     return grant
 
 
+def _bulk_insert(table, rows: list[dict]) -> None:
+    """Insert many rows: COPY on PostgreSQL (~10x an executemany), executemany elsewhere."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    names = ", ".join(f'"{c}"' for c in columns)
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
+
+
 def commit_import(event: Event, preview: ImportPreview, *, actor, now: datetime | None = None) -> dict[str, int]:
     """Insert the valid rows (source "import"); seats first come, first served in file order; flushes."""
     now = now or utcnow()
@@ -270,15 +294,19 @@ def commit_import(event: Event, preview: ImportPreview, *, actor, now: datetime 
         })  # fmt: skip
     if not values:
         return result
-    ids = db.session.execute(
-        insert(Registration).returning(Registration.id, sort_by_parameter_order=True), values
-    ).scalars().all()  # fmt: skip
+    _bulk_insert(Registration.__table__, values)
+    ids: dict[str, int] = {}
+    tokens = [v["manage_token"] for v in values]
+    for start in range(0, len(tokens), 1000):
+        chunk = tokens[start : start + 1000]
+        query = select(Registration.manage_token, Registration.id).where(Registration.manage_token.in_(chunk))
+        ids.update((token, rid) for token, rid in db.session.execute(query))
     label = getattr(actor, "email", None) or str(actor)
-    db.session.execute(insert(AuditLog), [
+    _bulk_insert(AuditLog.__table__, [
         {"at": now, "actor_user_id": getattr(actor, "id", None), "actor_label": label, "event_id": event.id,
-         "action": "registration.create", "object_type": "registration", "object_id": rid,
-         "details": {"status": v["status"], "mode": v["mode"], "source": "import"}}
-        for rid, v in zip(ids, values, strict=True)
+         "action": "registration.create", "object_type": "registration", "object_id": ids[v["manage_token"]],
+         "details": {"status": v["status"], "mode": v["mode"], "source": "import"}, "ip": None}
+        for v in values
     ])  # fmt: skip
     audit.record("registration.import", event_id=event.id, actor=actor, details=result)
     db.session.flush()

@@ -227,3 +227,20 @@ def test_consent_is_audited(client):
     assert row.actor_label == "participant" and row.ip == "127.0.0.1"
     db.session.refresh(event)
     assert event.onsite_taken == 1
+
+
+def test_form_in_english(client):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    catalogs = Path(__file__).resolve().parents[2] / "bimtek" / "registration" / "translations"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "compile", "-d", str(catalogs)], check=True, capture_output=True
+    )
+    event = make_event()
+    client.get("/lang/en")
+    page = client.get(f"/e/{event.slug}/daftar").get_data(as_text=True)
+    assert "Full name with titles" in page and "Personal data protection notice" in page
+    bad = client.post(f"/e/{event.slug}/daftar", data=form_data(consent=""))
+    assert "You need to agree to the personal data protection notice." in bad.get_data(as_text=True)
