@@ -38,7 +38,8 @@ def staff_auth(view):
             return token_view(*args, **kwargs)
         if not current_user.is_authenticated:
             abort(401)
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
+        # Reads are safe; every write from a browser session must carry the page's CSRF token.
+        if request.method not in ("GET", "HEAD") and current_app.config.get("WTF_CSRF_ENABLED", True):
             try:
                 validate_csrf(request.headers.get("X-CSRFToken", ""))
             except (ValidationError, CSRFError):

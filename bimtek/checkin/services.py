@@ -427,6 +427,13 @@ def parse_slot(event: Event, key: str | None) -> Slot:
     for s in all_slots:
         if s.key == key:
             return s
+    if key and key.startswith("d"):
+        # A day outside the event's dates can still hold scans (a rehearsal, a device with a wrong date).
+        try:
+            day = date.fromisoformat(key[1:])
+            return Slot(slot_key(None, day), day.isoformat(), None, day)
+        except ValueError:
+            pass
     if key:
         raise Invalid("invalid", "Sesi atau hari tidak dikenal.", fields={"slot": "Tidak dikenal."})
     return all_slots[0]
