@@ -136,8 +136,10 @@ def _badge_a6(c: Canvas, event_title: str, b: Badge) -> None:
     for line in inst:
         c.drawCentredString(w / 2, y - 2, line)
         y -= isize * 1.25
-    qr_size = 62 * mm
-    draw_qr(c, b.qr_text, (w - qr_size) / 2, 14 * mm, qr_size)
+    qr_size = 66 * mm
+    # The QR sits in the middle of the space left between the text and the code line.
+    qr_y = max(14 * mm, 14 * mm + (y - 14 * mm - qr_size) / 2)
+    draw_qr(c, b.qr_text, (w - qr_size) / 2, min(qr_y, y - qr_size), qr_size)
     c.setFont(FONT, 10)
     c.drawCentredString(w / 2, 9 * mm, f"{b.code[:4]}-{b.code[4:]}")
 
@@ -196,7 +198,7 @@ class AttendanceSheet:
     committee_title: str = "Panitia Penyelenggara"
 
 
-COLUMNS = (("NO", 9), ("NAMA", 40), ("NIP", 31), ("GOL/JABATAN", 30), ("INSTANSI/UNIT KERJA", 40), ("TANDA TANGAN", 30))
+COLUMNS = (("NO", 9), ("NAMA", 38), ("NIP", 35), ("GOL/JABATAN", 29), ("INSTANSI/UNIT KERJA", 39), ("TANDA TANGAN", 30))
 
 
 def attendance_pdf(sheet: AttendanceSheet, *, font_dir: Path) -> bytes:

@@ -16,18 +16,22 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+function fromCache(request, fallback) {
+  return caches.match(request, { ignoreSearch: true }).then(function (hit) {
+    return hit || fallback || Response.error();
+  });
+}
+
 function networkFirst(request) {
   return fetch(request).then(function (resp) {
     if (resp.ok) {
       var copy = resp.clone();
       caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      return resp;
     }
-    return resp;
-  }).catch(function () {
-    return caches.match(request, { ignoreSearch: true }).then(function (hit) {
-      return hit || Response.error();
-    });
-  });
+    // A hotel gateway or a restarting server answers 5xx: the cached scanner is more useful.
+    return resp.status >= 500 ? fromCache(request, resp) : resp;
+  }).catch(function () { return fromCache(request); });
 }
 
 function cacheFirst(request) {
