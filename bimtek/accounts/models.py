@@ -87,7 +87,7 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"
