@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from flask import abort, current_app, g, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import and_, select
+from sqlalchemy.orm import load_only
 from wtforms import ValidationError
 
-from bimtek.accounts.access import acting_user, can, event_view
+from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
+from bimtek.accounts.models import EventStaff
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
 from bimtek.checkin import services
@@ -77,11 +80,25 @@ def _time(value) -> datetime | None:
 def _event_for_scan(body: dict) -> Event:
     """The event named in the body, if the staff member may check people in there (403 otherwise)."""
     event_id = _int(body.get("event_id"), "event_id", required=True)
-    event = db.session.get(Event, event_id)
-    if event is None or not can(acting_user(), "checkin", event.id):
+    user = acting_user()
+    # One query on the hot path: the event (only what a scan reads) and the user's assignment to it.
+    # The rule is access.can(user, "checkin", event_id), evaluated on that row.
+    row = db.session.execute(
+        select(Event, EventStaff.id)
+        .options(load_only(Event.id, Event.timezone, Event.ticket_public_key, raiseload=False))
+        .outerjoin(EventStaff, and_(EventStaff.event_id == Event.id, EventStaff.user_id == user.id))
+        .where(Event.id == event_id)
+    ).first()
+    allowed = (
+        row is not None
+        and user.is_active
+        and user.role in PERMISSION_ROLES["checkin"]
+        and (user.is_admin or row[1] is not None)
+    )
+    if not allowed:
         # Same answer for an unknown event and someone else's: ids are not enumerable.
         abort(403)
-    return event
+    return row[0]
 
 
 def _scan(event: Event, item: dict, *, source: str, now: datetime) -> services.Admission:
