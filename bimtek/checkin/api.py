@@ -1,0 +1,454 @@
+"""Check-in in the JSON API: scan, offline batch upload, log, counts, offline sync data, search, walk-in, undo.
+
+Scanner devices use a bearer token. The scanner page in the browser uses the same endpoints with the
+staff member's session cookie plus the CSRF token in an X-CSRFToken header (see `staff_auth`); the
+authorization checks after that are identical.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+
+from flask import abort, current_app, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import and_, select
+from sqlalchemy.orm import load_only
+from wtforms import ValidationError
+
+from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
+from bimtek.accounts.models import EventStaff
+from bimtek.api import openapi
+from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.checkin import services
+from bimtek.checkin.models import CheckIn
+from bimtek.core.time import utcnow
+from bimtek.errors import DomainError, Invalid, error_json
+from bimtek.events.models import Event
+from bimtek.extensions import db
+
+MAX_BATCH = 500
+
+
+def staff_auth(view):
+    """A bearer token, or a logged-in staff session whose request carries the page's CSRF token."""
+    token_view = token_required(view)
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.headers.get("Authorization"):
+            return token_view(*args, **kwargs)
+        if not current_user.is_authenticated:
+            abort(401)
+        # Reads are safe; every write from a browser session must carry the page's CSRF token.
+        if request.method not in ("GET", "HEAD") and current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken", ""))
+            except (ValidationError, CSRFError):
+                return error_json("csrf", "Sesi halaman kedaluwarsa. Muat ulang halaman lalu coba lagi.", 400)
+        g.api_user = current_user._get_current_object()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _malformed(message: str, field: str | None = None):
+    return Invalid("malformed", message, status=400, fields={field: message} if field else None)
+
+
+def _int(value, field: str, *, required: bool = False) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise _malformed(f"{field} wajib diisi.", field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _malformed(f"{field} harus berupa bilangan bulat.", field)
+    return value
+
+
+def _time(value) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise _malformed("scanned_at harus berupa waktu ISO 8601.", "scanned_at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _event_for_scan(body: dict) -> Event:
+    """The event named in the body, if the staff member may check people in there (403 otherwise)."""
+    event_id = _int(body.get("event_id"), "event_id", required=True)
+    user = acting_user()
+    # One query on the hot path: the event (only what a scan reads) and the user's assignment to it.
+    # The rule is access.can(user, "checkin", event_id), evaluated on that row.
+    row = db.session.execute(
+        select(Event, EventStaff.id)
+        .options(load_only(Event.id, Event.timezone, Event.ticket_public_key, raiseload=False))
+        .outerjoin(EventStaff, and_(EventStaff.event_id == Event.id, EventStaff.user_id == user.id))
+        .where(Event.id == event_id)
+    ).first()
+    allowed = (
+        row is not None
+        and user.is_active
+        and user.role in PERMISSION_ROLES["checkin"]
+        and (user.is_admin or row[1] is not None)
+    )
+    if not allowed:
+        # Same answer for an unknown event and someone else's: ids are not enumerable.
+        abort(403)
+    return row[0]
+
+
+def _scan(event: Event, item: dict, *, source: str, now: datetime) -> services.Admission:
+    ticket = item.get("ticket")
+    if not isinstance(ticket, str):
+        raise services.CheckInError("malformed")
+    override = item.get("override") is True
+    if override and not can(acting_user(), "manage", event.id):
+        abort(403)
+    return services.check_in(
+        event,
+        ticket,
+        staff=acting_user(),
+        session_id=_int(item.get("session_id"), "session_id"),
+        gate=item.get("gate") or "",
+        kind=item.get("kind") or "entry",
+        nonce=item.get("nonce"),
+        scanned_at=_time(item.get("scanned_at")),
+        device=item.get("device") or "",
+        source=source,
+        allow_online=override,
+        now=now,
+    )
+
+
+def _ok(event: Event, adm: services.Admission) -> dict:
+    return {
+        "status": "ok",
+        "registration": services.registration_json(adm.registration),
+        "checkin": services.admission_json(adm, event.timezone),
+    }
+
+
+def _refusal(err: DomainError) -> dict:
+    body = {"status": "error", "reason": err.code, "message": err.message}
+    if isinstance(err, services.CheckInError):
+        if err.registration is not None:
+            body["registration"] = services.registration_json(err.registration)
+        if err.first is not None:
+            body["first_checkin"] = err.first
+    body.update(err.extra)
+    return body
+
+
+@api_bp.post("/checkins")
+@staff_auth
+def create_checkin():
+    """Check a ticket (QR text or registration code) in; refusals carry a reason code."""
+    body = json_body()
+    event = _event_for_scan(body)
+    now = utcnow()
+    try:
+        adm = _scan(event, body, source=body.get("source") if body.get("source") == "manual" else "scan", now=now)
+    except services.CheckInError as err:
+        db.session.rollback()
+        refusal = _refusal(err)
+        if err.status != 200:
+            refusal.update(error=err.code, fields={})
+        return jsonify(refusal), err.status
+    # Build the answer before commit: the commit expires loaded objects.
+    answer = _ok(event, adm)
+    db.session.commit()
+    return jsonify(answer), 201
+
+
+@api_bp.post("/checkins/batch")
+@staff_auth
+def create_checkin_batch():
+    """Upload scans made offline; each item is answered on its own and a resend never duplicates."""
+    body = json_body()
+    event = _event_for_scan(body)
+    items = body.get("items")
+    if not isinstance(items, list) or len(items) > MAX_BATCH:
+        raise _malformed(f"items harus berupa daftar berisi paling banyak {MAX_BATCH} pindaian.", "items")
+    now = utcnow()
+    results = []
+    for item in items:
+        if not isinstance(item, dict):
+            results.append({"nonce": None, "status": "error", "reason": "malformed"})
+            continue
+        try:
+            adm = _scan(event, item, source="offline", now=now)
+            results.append({"nonce": item.get("nonce"), **_ok(event, adm)})
+        except DomainError as err:
+            results.append({"nonce": item.get("nonce"), **_refusal(err)})
+    db.session.commit()
+    return jsonify({"received_at": now.isoformat(), "results": results})
+
+
+def _slot_arg(event: Event):
+    key = request.args.get("slot")
+    return services.parse_slot(event, key) if key else None
+
+
+@api_bp.get("/events/<int:event_id>/checkins")
+@staff_auth
+@event_view("checkin")
+def list_checkins(event):
+    """The check-in log, newest first; filter by slot (s<session id> or d<YYYY-MM-DD>) or flagged rows."""
+    page, per_page = page_args()
+    q = services.log_query(event, slot=_slot_arg(event), flagged=request.args.get("flagged") in ("1", "true"))
+    total = db.session.scalar(q.with_only_columns(db.func.count()).order_by(None))
+    rows = db.session.scalars(q.limit(per_page).offset((page - 1) * per_page)).all()
+    return list_response([services.checkin_json(r, event.timezone) for r in rows], total, page, per_page)
+
+
+@api_bp.get("/events/<int:event_id>/checkins/stats")
+@staff_auth
+@event_view("checkin")
+def checkin_stats(event):
+    """Admitted per session/day and mode, arrivals over time, flagged rows."""
+    return jsonify(services.stats(event))
+
+
+@api_bp.get("/events/<int:event_id>/checkin-sync")
+@staff_auth
+@event_view("checkin")
+def checkin_sync(event):
+    """Data for offline scanning: public key, usable and refused tickets, current admits."""
+    return jsonify(services.sync_data(event))
+
+
+@api_bp.get("/events/<int:event_id>/checkin-search")
+@staff_auth
+@event_view("checkin")
+def checkin_search(event):
+    """Find registrations by code, name or instansi (when a QR won't read)."""
+    regs = services.search(event, request.args.get("q", ""))
+    return jsonify({"items": [services.registration_json(r) for r in regs]})
+
+
+@api_bp.post("/events/<int:event_id>/walkins")
+@staff_auth
+@event_view("checkin")
+def create_walkin(event):
+    """Register a walk-in participant on site and check them in, subject to seats."""
+    body = json_body()
+    adm = services.walk_in(
+        event,
+        body,
+        staff=acting_user(),
+        session_id=_int(body.get("session_id"), "session_id"),
+        gate=body.get("gate") or "",
+        device=body.get("device") or "",
+        ip=request.remote_addr,
+    )
+    answer = _ok(event, adm)
+    db.session.commit()
+    return jsonify(answer), 201
+
+
+@api_bp.post("/events/<int:event_id>/checkins/<int:checkin_id>/undo")
+@staff_auth
+@event_view("manage")
+def undo_checkin(event, checkin_id: int):
+    """Undo an admit (organizers); the row stays in the log, marked undone, and the undo is audited."""
+    row = db.session.get(CheckIn, checkin_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    body = request.get_json(silent=True) or {}
+    services.undo_check_in(row, actor=acting_user(), reason=str(body.get("reason") or ""))
+    answer = services.checkin_json(row, event.timezone)
+    db.session.commit()
+    return jsonify(answer)
+
+
+# ------------------------------------------------------------------------------------------ OpenAPI
+
+_sec = [{"bearer": []}]
+_eid = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_reasons = ["already_checked_in", "wrong_event", "cancelled", "not_confirmed", "online_mode"]
+openapi.schema(
+    "CheckInRequest",
+    {
+        "type": "object",
+        "required": ["ticket", "event_id"],
+        "properties": {
+            "ticket": {"type": "string", "description": "QR text (BT1...) or the 8-character registration code"},
+            "event_id": {"type": "integer"},
+            "session_id": {"type": "integer", "nullable": True, "description": "Omit to check in for the day"},
+            "gate": {"type": "string", "maxLength": 60},
+            "kind": {"type": "string", "enum": ["entry", "exit"], "default": "entry"},
+            "nonce": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,64}$",
+                      "description": "Client-chosen; a retry with the same nonce creates nothing new"},
+            "scanned_at": {"type": "string", "format": "date-time"},
+            "device": {"type": "string", "maxLength": 100},
+            "override": {"type": "boolean", "description": "Organizers only: admit an online (Zoom) registrant"},
+        },
+    },
+)  # fmt: skip
+openapi.schema(
+    "CheckInPerson",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "institution": {"type": "string"},
+            "work_unit": {"type": "string"},
+            "mode": {"type": "string", "enum": ["onsite", "online"]},
+            "status": {"type": "string"},
+        },
+    },
+)
+_first = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "scanned_at": {"type": "string", "format": "date-time"},
+        "gate": {"type": "string"},
+        "staff": {"type": "string"},
+        "source": {"type": "string"},
+        "device": {"type": "string"},
+    },
+}
+openapi.schema(
+    "CheckInResult",
+    {
+        "type": "object",
+        "required": ["status"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "error"]},
+            "reason": {"type": "string", "enum": [*_reasons, "invalid", "malformed"]},
+            "message": {"type": "string"},
+            "registration": openapi.ref("CheckInPerson"),
+            "checkin": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "kind": {"type": "string"},
+                    "slot": {"type": "string", "example": "s12"},
+                    "scanned_at": {"type": "string", "format": "date-time"},
+                    "gate": {"type": "string"},
+                    "staff": {"type": "string"},
+                    "source": {"type": "string"},
+                    "flags": {"type": "array", "items": {"type": "string"}},
+                    "replay": {"type": "boolean"},
+                },
+            },
+            "first_checkin": _first,
+            "flagged": {"type": "boolean", "description": "An offline admit kept and flagged for the organizer"},
+        },
+    },
+)
+openapi.schema(
+    "CheckIn",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "registration": openapi.ref("CheckInPerson"),
+            "session_id": {"type": "integer", "nullable": True},
+            "day": {"type": "string", "format": "date"},
+            "slot": {"type": "string"},
+            "kind": {"type": "string", "enum": ["entry", "exit"]},
+            "gate": {"type": "string"},
+            "device": {"type": "string"},
+            "staff": {"type": "string"},
+            "scanned_at": {"type": "string", "format": "date-time"},
+            "received_at": {"type": "string", "format": "date-time"},
+            "source": {"type": "string", "enum": ["scan", "manual", "walkin", "offline"]},
+            "nonce": {"type": "string"},
+            "flags": {"type": "array", "items": {"type": "string"}},
+            "undone_at": {"type": "string", "format": "date-time", "nullable": True},
+        },
+    },
+)
+_scan_body = {"required": True, "content": {"application/json": {"schema": openapi.ref("CheckInRequest")}}}
+_refused = openapi.json_response(
+    "Refused: status error with a reason (no check-in recorded)", openapi.ref("CheckInResult")
+)
+openapi.document("/checkins", "post", {
+    "summary": "Check a ticket in",
+    "description": "Bearer token, or the scanner page's session cookie with an X-CSRFToken header. "
+                   "200 answers are refusals: " + ", ".join(_reasons) + " (already_checked_in carries first_checkin).",
+    "security": _sec, "requestBody": _scan_body,
+    "responses": {
+        "201": openapi.json_response("Checked in", openapi.ref("CheckInResult")),
+        "200": _refused,
+        "400": openapi.json_response("malformed ticket text or body", openapi.ref("Error")),
+        "404": openapi.json_response("invalid: unknown, re-issued or forged ticket", openapi.ref("Error")),
+        **openapi.errors(401, 403, 422),
+    },
+})  # fmt: skip
+openapi.document("/checkins/batch", "post", {
+    "summary": "Upload scans made offline",
+    "description": f"At most {MAX_BATCH} items; each is answered on its own. Items keep their nonce, so a resend "
+                   "never duplicates. Late uploads are flagged; a second device's offline admit of the same ticket "
+                   "is kept and flagged (flagged: true).",
+    "security": _sec,
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["event_id", "items"],
+        "properties": {"event_id": {"type": "integer"},
+                       "items": {"type": "array", "maxItems": MAX_BATCH, "items": openapi.ref("CheckInRequest")}},
+    }}}},
+    "responses": {
+        "200": openapi.json_response("One result per item", {"type": "object", "properties": {
+            "received_at": {"type": "string", "format": "date-time"},
+            "results": {"type": "array", "items": openapi.ref("CheckInResult")}}}),
+        **openapi.errors(400, 401, 403),
+    },
+})  # fmt: skip
+openapi.document("/events/{event_id}/checkins", "get", {
+    "summary": "Check-in log", "security": _sec,
+    "parameters": [_eid,
+                   {"name": "slot", "in": "query", "schema": {"type": "string"}, "description": "s<session id> or d<YYYY-MM-DD>"},
+                   {"name": "flagged", "in": "query", "schema": {"type": "boolean"}},
+                   {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                   {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+    "responses": {"200": openapi.json_response("Log rows", openapi.list_of("CheckIn")), **openapi.errors(401, 403, 404, 422)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/checkins/stats", "get", {
+    "summary": "Check-in counts", "security": _sec, "parameters": [_eid],
+    "responses": {"200": openapi.json_response("Counts per session/day and mode, arrivals per 15 minutes", {
+        "type": "object", "properties": {
+            "expected": {"type": "object", "properties": {"onsite": {"type": "integer"}, "online": {"type": "integer"}}},
+            "flagged": {"type": "integer"},
+            "slots": {"type": "array", "items": {"type": "object"}}}}),
+        **openapi.errors(401, 403, 404)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/checkin-sync", "get", {
+    "summary": "Offline scanner data", "security": _sec, "parameters": [_eid],
+    "description": "The event's Ed25519 public key (base64 of the raw 32 bytes), usable tickets, refused "
+                   "(cancelled, unconfirmed) tickets and current admits.",
+    "responses": {"200": openapi.json_response("Sync data", {"type": "object", "properties": {
+        "public_key": {"type": "string"}, "tickets": {"type": "array", "items": {"type": "object"}},
+        "revoked": {"type": "array", "items": {"type": "object"}},
+        "admitted": {"type": "array", "items": {"type": "object"}}}}), **openapi.errors(401, 403, 404)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/checkin-search", "get", {
+    "summary": "Find a registration at the desk", "security": _sec,
+    "parameters": [_eid, {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                          "description": "registration code, part of a name or of an instansi"}],
+    "responses": {"200": openapi.json_response("Matches (at most 20)", {"type": "object", "properties": {
+        "items": {"type": "array", "items": openapi.ref("CheckInPerson")}}}), **openapi.errors(401, 403, 404)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/walkins", "post", {
+    "summary": "Register a walk-in and check them in", "security": _sec, "parameters": [_eid],
+    "description": "Registration fields as for the registration form (mode is always onsite), plus session_id, "
+                   "gate and device. 409 full when no on-site seat is free; nothing is kept then.",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+    "responses": {"201": openapi.json_response("Registered and checked in", openapi.ref("CheckInResult")),
+                  **openapi.errors(400, 401, 403, 404, 409, 422)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/checkins/{checkin_id}/undo", "post", {
+    "summary": "Undo a check-in (organizers)", "security": _sec,
+    "parameters": [_eid, {"name": "checkin_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+    "requestBody": {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"reason": {"type": "string"}}}}}},
+    "responses": {"200": openapi.json_response("The undone row", openapi.ref("CheckIn")),
+                  **openapi.errors(401, 403, 404, 409)},
+})  # fmt: skip

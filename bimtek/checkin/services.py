@@ -1,0 +1,604 @@
+"""Venue check-in rules, shared by the scanner API, the offline batch upload, the desk pages and the CLI.
+
+In the style of pretix's check-in service: every refusal is a CheckInError with a machine code, the clock
+is a parameter, a client nonce makes a retried scan create nothing new, and the admit itself is one
+INSERT ... ON CONFLICT DO NOTHING guarded by a unique key per person and session/day, so two parallel scans
+of one ticket give one admit and one "already checked in", on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bimtek.accounts.models import User
+from bimtek.checkin.models import KINDS, CheckIn, slot_key
+from bimtek.core import audit
+from bimtek.core.time import as_utc, utcnow
+from bimtek.errors import Conflict, DomainError, Invalid
+from bimtek.events.models import Event, EventSession
+from bimtek.extensions import db
+from bimtek.registration import services as registration_services
+from bimtek.registration.codes import normalize_code
+from bimtek.registration.models import Registration
+from bimtek.registration.names import name_search_key
+from bimtek.registration.tickets import PREFIX, TicketError, decode_ticket
+
+# An offline scan uploaded this long after it happened is marked as a late upload.
+LATE_AFTER = timedelta(minutes=2)
+# Device clocks drift; a scan time further in the future than this is replaced by the server's time.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_TICKET_TEXT = 300
+# Flags that put a row on the organizer's "look at this" list (late uploads and overrides are only noted).
+ATTENTION = frozenset({"duplicate_offline", "clock_skew"})
+_NONCE = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+# HTTP status per refusal code on the JSON API: state refusals are answers (200), not failures.
+STATUS = {
+    "malformed": 400,
+    "invalid": 404,
+    "wrong_event": 200,
+    "cancelled": 200,
+    "not_confirmed": 200,
+    "online_mode": 200,
+    "already_checked_in": 200,
+}
+MESSAGES = {
+    "malformed": "Kode tidak dikenali sebagai tiket atau kode pendaftaran.",
+    "invalid": "Tiket tidak sah atau tidak ditemukan.",
+    "wrong_event": "Tiket ini untuk kegiatan lain.",
+    "cancelled": "Pendaftaran ini sudah dibatalkan.",
+    "not_confirmed": "Pendaftaran belum dikonfirmasi (daftar tunggu atau menunggu persetujuan).",
+    "online_mode": "Peserta ini terdaftar daring (Zoom), bukan luring.",
+    "already_checked_in": "Sudah check-in.",
+}
+
+
+class CheckInError(DomainError):
+    """A scan that admits no one: `code` says why; `registration` and `first` (the earlier admit) when known."""
+
+    def __init__(self, code: str, *, registration: Registration | None = None, first: dict | None = None, **extra):
+        super().__init__(code, MESSAGES[code], status=STATUS[code], **extra)
+        self.registration = registration
+        self.first = first
+
+
+@dataclass
+class Admission:
+    """A successful scan: the log row's essentials and who was admitted."""
+
+    id: int
+    registration: Registration
+    kind: str
+    slot: str
+    scanned_at: datetime
+    gate: str
+    staff: str
+    source: str
+    flags: list = field(default_factory=list)
+    replay: bool = False
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _public_key(event: Event, event_id: int) -> bytes | None:
+    if event_id == event.id:
+        return event.ticket_public_key
+    # Another event's ticket: its key tells a real ticket of another event (wrong_event) from a forgery.
+    return db.session.scalar(select(Event.ticket_public_key).where(Event.id == event_id))
+
+
+# What a scan needs to know about a registration: read as one narrow row on the hot path.
+SCAN_COLUMNS = (
+    Registration.id,
+    Registration.event_id,
+    Registration.code,
+    Registration.status,
+    Registration.mode,
+    Registration.full_name,
+    Registration.institution_name,
+    Registration.work_unit,
+)
+
+
+def resolve_ticket(event: Event, text: str):
+    """The registration a scanned QR text or typed code points at, as a row of SCAN_COLUMNS, or
+    CheckInError (malformed/invalid/wrong_event)."""
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text or len(text) > MAX_TICKET_TEXT:
+        raise CheckInError("malformed")
+    if text.upper().startswith(PREFIX):
+        try:
+            payload = decode_ticket(text, lambda eid: _public_key(event, eid))
+        except TicketError as err:
+            raise CheckInError(err.code) from None
+        if payload.event_id != event.id:
+            raise CheckInError("wrong_event")
+        reg = db.session.execute(select(*SCAN_COLUMNS).where(Registration.ticket_id == payload.ticket_id_hex)).first()
+    else:
+        code = normalize_code(text)
+        if code is None:
+            raise CheckInError("malformed")
+        reg = db.session.execute(select(*SCAN_COLUMNS).where(Registration.code == code)).first()
+        if reg is not None and reg.event_id != event.id:
+            raise CheckInError("wrong_event")
+    # An unknown ticket id is a re-issued (replaced) or made-up ticket.
+    if reg is None or reg.event_id != event.id:
+        raise CheckInError("invalid")
+    return reg
+
+
+def check_admissible(reg: Registration, *, allow_online: bool = False) -> None:
+    """Refuse cancelled, unconfirmed and online registrations (the last unless an organizer admits them)."""
+    if reg.status == "cancelled":
+        raise CheckInError("cancelled", registration=reg)
+    if reg.status != "confirmed":
+        raise CheckInError("not_confirmed", registration=reg)
+    if reg.mode == "online" and not allow_online:
+        raise CheckInError("online_mode", registration=reg)
+
+
+def local_day(moment: datetime, tz: str) -> date:
+    """The calendar day at the venue for a UTC moment."""
+    return as_utc(moment).astimezone(ZoneInfo(tz)).date()
+
+
+def event_session(event: Event, session_id: int | None) -> EventSession | None:
+    """The event's session with this id, or Invalid."""
+    if session_id in (None, "", 0):
+        return None
+    session = db.session.get(EventSession, session_id) if isinstance(session_id, int) else None
+    if session is None or session.event_id != event.id:
+        raise Invalid(
+            "invalid", "Sesi tidak ditemukan pada kegiatan ini.", fields={"session_id": "Sesi tidak dikenal."}
+        )
+    return session
+
+
+def _staff_label(name: str | None, email: str | None) -> str:
+    return (name or "").strip() or (email or "")
+
+
+def _first_json(row: CheckIn, staff_name: str | None, staff_email: str | None, tz: str) -> dict:
+    return {
+        "id": row.id,
+        "scanned_at": as_utc(row.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
+        "gate": row.gate,
+        "staff": _staff_label(staff_name, staff_email),
+        "source": row.source,
+        "device": row.device,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def _insert(values: dict) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique key was taken."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = CheckIn.__table__
+    # A Core statement on the table (not the ORM entity): the hot path skips the ORM's bulk machinery.
+    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.connection().execute(stmt).scalar()
+
+
+def _clean_meta(gate, device, kind, nonce) -> tuple[str, str, str, str]:
+    errors = {}
+    gate = gate.strip() if isinstance(gate, str) else ""
+    device = device.strip() if isinstance(device, str) else ""
+    if len(gate) > 60:
+        errors["gate"] = "Maksimal 60 karakter."
+    if len(device) > 100:
+        errors["device"] = "Maksimal 100 karakter."
+    if kind not in KINDS:
+        errors["kind"] = "Harus entry atau exit."
+    if nonce is None or nonce == "":
+        nonce = uuid.uuid4().hex
+    elif not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
+        errors["nonce"] = "Nonce harus 8-64 karakter huruf, angka, titik, garis bawah, titik dua atau tanda hubung."
+    if errors:
+        raise Invalid("invalid", "Periksa kembali data pindaian.", fields=errors)
+    return gate, device, kind, nonce
+
+
+def check_in(
+    event: Event,
+    ticket: str | None,
+    *,
+    staff: User | None,
+    session_id: int | None = None,
+    gate: str = "",
+    kind: str = "entry",
+    nonce: str | None = None,
+    scanned_at: datetime | None = None,
+    now: datetime | None = None,
+    source: str = "scan",
+    device: str = "",
+    allow_online: bool = False,
+    registration: Registration | None = None,
+) -> Admission:
+    """Admit the holder of a ticket (QR text or registration code) to a session, or to the day; flushes.
+
+    Raises CheckInError for every scan that admits no one. The same nonce twice returns the first answer
+    and writes nothing. An offline upload (source "offline") that finds the person already admitted by
+    another device is kept, flagged duplicate_offline, and still answered as already_checked_in.
+    """
+    now = now or utcnow()
+    gate, device, kind, nonce = _clean_meta(gate, device, kind, nonce)
+    session = event_session(event, session_id)
+    reg = registration or resolve_ticket(event, ticket or "")
+    check_admissible(reg, allow_online=allow_online)
+
+    flags: list[str] = []
+    scanned_at = as_utc(scanned_at) if scanned_at else now
+    if scanned_at > now + CLOCK_SKEW:
+        scanned_at, flags = now, ["clock_skew"]
+    if now - scanned_at > LATE_AFTER and source == "offline":
+        flags.append("late_upload")
+    if reg.mode == "online":
+        flags.append("admitted_online_override")
+    day = local_day(session.starts_at, event.timezone) if session else local_day(scanned_at, event.timezone)
+    slot = slot_key(session.id if session else None, day)
+    admit_key = f"{reg.id}:{slot}" if kind == "entry" else None
+    values = {
+        "event_id": event.id,
+        "registration_id": reg.id,
+        "session_id": session.id if session else None,
+        "day": day,
+        "kind": kind,
+        "gate": gate,
+        "device": device,
+        "staff_user_id": staff.id if staff else None,
+        "scanned_at": scanned_at,
+        "received_at": now,
+        "source": source,
+        "nonce": nonce,
+        "admit_key": admit_key,
+        "flags": flags,
+        "flagged": bool(ATTENTION.intersection(flags)),
+    }
+    staff_label = _staff_label(staff.name, staff.email) if staff else ""
+    for _attempt in range(3):
+        new_id = _insert(values)
+        if new_id is not None:
+            if flags and "admitted_online_override" in flags:
+                audit.record(
+                    "checkin.online_override",
+                    event_id=event.id,
+                    actor=staff,
+                    details={"checkin_id": new_id, "registration_id": reg.id, "slot": slot},
+                )
+            return Admission(new_id, reg, kind, slot, scanned_at, gate, staff_label, source, flags)
+        cond = CheckIn.nonce == nonce
+        if admit_key:
+            cond = or_(cond, CheckIn.admit_key == admit_key)
+        rows = db.session.execute(
+            select(CheckIn, User.name, User.email).outerjoin(User, User.id == CheckIn.staff_user_id).where(cond)
+        ).all()
+        by_nonce = next((r for r in rows if r[0].nonce == nonce), None)
+        admit = next((r for r in rows if r[0].admit_key == admit_key and admit_key), None)
+        if by_nonce is not None:
+            row = by_nonce[0]
+            if row.registration_id != reg.id or row.event_id != event.id:
+                raise Conflict("nonce_reused", "Nonce ini sudah dipakai untuk pindaian lain.")
+            if "duplicate_offline" in (row.flags or []):
+                first = admit or by_nonce
+                raise CheckInError(
+                    "already_checked_in", registration=reg, first=_first_json(*first, event.timezone), flagged=True
+                )
+            return Admission(
+                row.id,
+                reg,
+                row.kind,
+                row.slot,
+                as_utc(row.scanned_at),
+                row.gate,
+                _staff_label(by_nonce[1], by_nonce[2]),
+                row.source,
+                list(row.flags or []),
+                replay=True,
+            )
+        if admit is not None:
+            first = _first_json(*admit, event.timezone)
+            if source != "offline":
+                raise CheckInError("already_checked_in", registration=reg, first=first)
+            # Two devices admitted this person while offline: keep the second scan, flagged for the organizer.
+            _insert({**values, "admit_key": None, "flags": [*flags, "duplicate_offline"], "flagged": True})
+            raise CheckInError("already_checked_in", registration=reg, first=first, flagged=True)
+        # The conflicting row was undone between our insert and our read: try again.
+    raise Conflict("busy", "Pindaian bersamaan; silakan ulangi.")
+
+
+def undo_check_in(checkin: CheckIn, *, actor: User, reason: str = "", now: datetime | None = None) -> CheckIn:
+    """Cancel an admit (wrong person, wrong session); the row stays in the log, marked undone; audited."""
+    if checkin.undone_at is not None:
+        raise Conflict("already_undone", "Check-in ini sudah dibatalkan.")
+    checkin.undone_at = now or utcnow()
+    checkin.undone_by_id = actor.id if actor else None
+    checkin.admit_key = None
+    audit.record(
+        "checkin.undo",
+        checkin,
+        actor=actor,
+        details={"registration_id": checkin.registration_id, "slot": checkin.slot, "reason": (reason or "")[:200]},
+    )
+    db.session.flush()
+    return checkin
+
+
+def walk_in(
+    event: Event,
+    raw: dict,
+    *,
+    staff: User,
+    session_id: int | None = None,
+    gate: str = "",
+    device: str = "",
+    now: datetime | None = None,
+    ip: str | None = None,
+) -> Admission:
+    """Register someone at the desk and admit them in one step, through the registration rules and seats.
+
+    The walk-in is always on site and needs a free on-site seat: when there is none, nothing is kept
+    (the caller rolls back) rather than leaving a waitlisted registration behind.
+    """
+    now = now or utcnow()
+    data = registration_services.validate_participant(event, {**raw, "mode": "onsite"}, now=now)
+    reg = registration_services.create_registration(event, data, now=now, source="walkin", ip=ip, actor=staff)
+    if reg.status != "confirmed":
+        raise Conflict("full", "Kursi luring sudah penuh: peserta tidak dapat didaftarkan di tempat.")
+    return check_in(
+        event, None, registration=reg, staff=staff, session_id=session_id, gate=gate, device=device,
+        source="walkin", now=now,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+
+def registration_json(reg: Registration) -> dict:
+    """What a scanner shows about a person: no email, phone or NIP."""
+    return {
+        "id": reg.id,
+        "code": reg.code,
+        "name": reg.full_name,
+        "institution": reg.institution_name,
+        "work_unit": reg.work_unit,
+        "mode": reg.mode,
+        "status": reg.status,
+    }
+
+
+def admission_json(adm: Admission, tz: str) -> dict:
+    """A successful scan as the API answers it."""
+    return {
+        "id": adm.id,
+        "kind": adm.kind,
+        "slot": adm.slot,
+        "scanned_at": as_utc(adm.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
+        "gate": adm.gate,
+        "staff": adm.staff,
+        "source": adm.source,
+        "flags": adm.flags,
+        "replay": adm.replay,
+    }
+
+
+def checkin_json(row: CheckIn, tz: str) -> dict:
+    """A log row as the API shows it."""
+    zone = ZoneInfo(tz)
+    return {
+        "id": row.id,
+        "registration": registration_json(row.registration),
+        "session_id": row.session_id,
+        "day": row.day.isoformat(),
+        "slot": row.slot,
+        "kind": row.kind,
+        "gate": row.gate,
+        "device": row.device,
+        "staff": _staff_label(row.staff.name, row.staff.email) if row.staff else "",
+        "scanned_at": as_utc(row.scanned_at).astimezone(zone).isoformat(),
+        "received_at": as_utc(row.received_at).astimezone(zone).isoformat(),
+        "source": row.source,
+        "nonce": row.nonce,
+        "flags": list(row.flags or []),
+        "undone_at": as_utc(row.undone_at).astimezone(zone).isoformat() if row.undone_at else None,
+    }
+
+
+def event_days(event: Event) -> list[date]:
+    """Every calendar day the event spans, at the venue."""
+    first, last = local_day(event.starts_at, event.timezone), local_day(event.ends_at, event.timezone)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A session or a whole day that people check in to."""
+
+    key: str
+    label: str
+    session_id: int | None
+    day: date
+    starts_at: datetime | None = None
+
+
+def slots(event: Event) -> list[Slot]:
+    """The event's days (check-in per day) followed by its sessions (check-in per session)."""
+    out = [Slot(slot_key(None, d), d.isoformat(), None, d) for d in event_days(event)]
+    for s in event.sessions:
+        out.append(Slot(slot_key(s.id, local_day(s.starts_at, event.timezone)), s.title, s.id,
+                        local_day(s.starts_at, event.timezone), as_utc(s.starts_at)))  # fmt: skip
+    return out
+
+
+def parse_slot(event: Event, key: str | None) -> Slot:
+    """The Slot for a key from a query string, defaulting to the first day."""
+    all_slots = slots(event)
+    for s in all_slots:
+        if s.key == key:
+            return s
+    if key and key.startswith("d"):
+        # A day outside the event's dates can still hold scans (a rehearsal, a device with a wrong date).
+        try:
+            day = date.fromisoformat(key[1:])
+            return Slot(slot_key(None, day), day.isoformat(), None, day)
+        except ValueError:
+            pass
+    if key:
+        raise Invalid("invalid", "Sesi atau hari tidak dikenal.", fields={"slot": "Tidak dikenal."})
+    return all_slots[0]
+
+
+def _slot_filter(slot: Slot):
+    if slot.session_id:
+        return CheckIn.session_id == slot.session_id
+    return and_(CheckIn.session_id.is_(None), CheckIn.day == slot.day)
+
+
+def admitted_ids(event: Event, slot: Slot) -> dict[int, CheckIn]:
+    """Registration id -> the admitting log row, for one session or day."""
+    rows = db.session.scalars(
+        select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None), _slot_filter(slot))
+    ).all()
+    return {r.registration_id: r for r in rows}
+
+
+def stats(event: Event, *, bucket_minutes: int = 15) -> dict:
+    """Counts for the live view and the API: admitted per session/day and mode, arrivals over time."""
+    zone = ZoneInfo(event.timezone)
+    expected = dict(
+        db.session.execute(
+            select(Registration.mode, func.count())
+            .where(Registration.event_id == event.id, Registration.status == "confirmed")
+            .group_by(Registration.mode)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(CheckIn.session_id, CheckIn.day, CheckIn.scanned_at, Registration.mode)
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None))
+    ).all()
+    flagged = db.session.scalar(
+        select(func.count()).select_from(CheckIn).where(CheckIn.event_id == event.id, CheckIn.flagged.is_(True))
+    )
+    per_slot: dict[str, Counter] = {}
+    arrivals: dict[str, Counter] = {}
+    for session_id, day, scanned_at, mode in rows:
+        key = slot_key(session_id, day)
+        per_slot.setdefault(key, Counter())[mode] += 1
+        local = as_utc(scanned_at).astimezone(zone)
+        bucket = local.replace(minute=local.minute - local.minute % bucket_minutes, second=0, microsecond=0)
+        arrivals.setdefault(key, Counter())[bucket] += 1
+    out = []
+    known = slots(event)
+    # Scans on a day outside the event's dates (an early rehearsal, a wrong device clock) still show up.
+    extra_days = sorted({k for k in per_slot if k.startswith("d")} - {s.key for s in known})
+    known += [Slot(k, k[1:], None, date.fromisoformat(k[1:])) for k in extra_days]
+    for s in known:
+        counts = per_slot.get(s.key, Counter())
+        out.append({
+            "key": s.key,
+            "label": s.label,
+            "session_id": s.session_id,
+            "day": s.day.isoformat(),
+            "checked_in": {"onsite": counts["onsite"], "online": counts["online"], "total": sum(counts.values())},
+            "arrivals": [{"at": b.isoformat(), "count": n} for b, n in sorted(arrivals.get(s.key, {}).items())],
+        })  # fmt: skip
+    return {
+        "event_id": event.id,
+        "expected": {"onsite": expected.get("onsite", 0), "online": expected.get("online", 0)},
+        "slots": out,
+        "flagged": flagged or 0,
+    }
+
+
+def missing(event: Event, slot: Slot) -> list[Registration]:
+    """Confirmed on-site registrations not yet admitted to a session or day, by name."""
+    admitted = select(CheckIn.registration_id).where(
+        CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None), _slot_filter(slot)
+    )
+    return db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == "confirmed",
+            Registration.mode == "onsite",
+            Registration.id.not_in(admitted),
+        )
+        .order_by(Registration.name_key)
+    ).all()
+
+
+def log_query(event: Event, *, slot: Slot | None = None, flagged: bool = False):
+    """The event's check-in log, newest first."""
+    q = select(CheckIn).where(CheckIn.event_id == event.id)
+    if slot is not None:
+        q = q.where(_slot_filter(slot))
+    if flagged:
+        q = q.where(CheckIn.flagged.is_(True))
+    return q.order_by(CheckIn.scanned_at.desc(), CheckIn.id.desc())
+
+
+def search(event: Event, text: str, limit: int = 20) -> list[Registration]:
+    """Registrations by registration code, name or instansi, for the desk when a QR won't read."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    code = normalize_code(text)
+    key = name_search_key(text)
+    pattern = f"%{text.lower()}%".replace("\\", "")
+    cond = or_(
+        Registration.name_key.contains(key, autoescape=True), func.lower(Registration.institution_name).like(pattern)
+    )
+    if code:
+        cond = or_(cond, Registration.code == code)
+    return db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, cond).order_by(Registration.name_key).limit(limit)
+    ).all()
+
+
+def sync_data(event: Event, *, now: datetime | None = None) -> dict:
+    """What an offline scanner needs: the public key, who holds a usable ticket, which tickets are refused,
+    and who is already admitted (so another device's admits also show as "sudah check-in")."""
+    now = now or utcnow()
+    regs = db.session.execute(
+        select(
+            Registration.ticket_id,
+            Registration.code,
+            Registration.full_name,
+            Registration.institution_name,
+            Registration.mode,
+            Registration.status,
+        ).where(Registration.event_id == event.id)  # fmt: skip
+    ).all()
+    admitted = db.session.execute(
+        select(Registration.ticket_id, CheckIn.session_id, CheckIn.day)
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None))
+    ).all()
+    return {
+        "event_id": event.id,
+        "generated_at": now.isoformat(),
+        "public_key": base64.b64encode(event.ticket_public_key or b"").decode("ascii"),
+        "slots": [
+            {"key": s.key, "label": s.label, "session_id": s.session_id, "day": s.day.isoformat()} for s in slots(event)
+        ],  # fmt: skip
+        "tickets": [
+            {"ticket_id": t, "code": c, "name": n, "institution": i, "mode": m}
+            for t, c, n, i, m, st in regs
+            if st == "confirmed"
+        ],
+        "revoked": [{"ticket_id": t, "code": c, "status": st} for t, c, _n, _i, _m, st in regs if st != "confirmed"],
+        "admitted": [{"ticket_id": t, "slot": slot_key(sid, d)} for t, sid, d in admitted],
+    }
