@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import null, select
+from sqlalchemy import Table, null, select
 
 from bimtek.core.time import as_utc
 from bimtek.events.models import Event
@@ -17,9 +17,9 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 
 
-def venue_presence(event: Event) -> dict[int, set[int]]:
+def venue_presence(event: Event, table: Table | None = None) -> dict[int, set[int]]:
     """Sessions each registration was scanned into at the venue; a day-level scan counts for that day."""
-    table = db.metadata.tables.get("checkins")
+    table = table if table is not None else db.metadata.tables.get("checkins")
     if table is None or "registration_id" not in table.c:
         return {}
     query = select(
@@ -46,9 +46,9 @@ def venue_presence(event: Event) -> dict[int, set[int]]:
     return dict(presence)
 
 
-def evaluation_done_ids(event: Event) -> set[int]:
+def evaluation_done_ids(event: Event, table: Table | None = None) -> set[int]:
     """Registrations of the event that have filled the evaluation form."""
-    table = db.metadata.tables.get("evaluation_responses")
+    table = table if table is not None else db.metadata.tables.get("evaluation_responses")
     if table is None or "registration_id" not in table.c:
         return set()
     query = select(table.c.registration_id).where(
