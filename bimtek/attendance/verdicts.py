@@ -17,6 +17,7 @@ from bimtek.attendance.models import (
     PresensiRecord,
     PresensiWindow,
 )
+from bimtek.attendance.services import without_gc_pauses
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
@@ -221,6 +222,11 @@ def _details(verdict: eligibility.Verdict) -> dict:
 
 def compute_verdicts(event: Event, *, user=None, now: datetime | None = None) -> dict:
     """Evaluate every confirmed participant and store the verdicts; overrides are kept as they are."""
+    with without_gc_pauses():
+        return _compute(event, user=user, now=now)
+
+
+def _compute(event: Event, *, user=None, now: datetime | None = None) -> dict:
     now = now or utcnow()
     regs = db.session.execute(
         select(Registration.id).where(Registration.event_id == event.id, Registration.status.in_(EVALUATED_STATUSES))
