@@ -248,3 +248,22 @@ def test_uploads_of_another_events_session_are_refused(world):
     other = batam_event(make_user("organizer"))
     resp = _upload(world["client"], world["event"], other.sessions[0], PLAIN)
     assert resp.status_code == 404 and _count(ZoomImport) == 0
+
+
+def test_manage_pages_render_with_the_tab(world):
+    client, event, s1 = world["client"], world["event"], world["s1"]
+    _upload(client, event, s1, PLAIN)
+    imp = db.session.scalar(select(ZoomImport))
+    client.post(f"/manage/events/{event.id}/attendance/imports/{imp.id}/confirm")
+    overview = client.get(f"/manage/events/{event.id}/attendance")
+    html = overview.get_data(as_text=True)
+    assert overview.status_code == 200 and "Kehadiran" in html and "1 nama Zoom menunggu peninjauan" in html
+    assert "participants.csv" in html and "3 dari 4 orang cocok" in html
+    # The event's tabs, with ours current (the foundation's macro needs the page context to list them).
+    assert f'href="/manage/events/{event.id}/attendance" aria-current="page"' in html
+    assert f'href="/manage/events/{event.id}"' in html
+    for path in ("review", "webhook", "presensi", "rule", "matrix"):
+        resp = client.get(f"/manage/events/{event.id}/attendance/{path}")
+        assert resp.status_code == 200, path
+        assert "<script>" not in resp.get_data(as_text=True)
+    assert client.get(f"/manage/events/{event.id}/attendance/imports/999999").status_code == 404
