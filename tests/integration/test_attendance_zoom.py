@@ -267,3 +267,10 @@ def test_manage_pages_render_with_the_tab(world):
         assert resp.status_code == 200, path
         assert "<script>" not in resp.get_data(as_text=True)
     assert client.get(f"/manage/events/{event.id}/attendance/imports/999999").status_code == 404
+
+
+def test_pages_are_translated_to_english(world):
+    html = world["client"].get(f"/manage/events/{world['event'].id}/attendance/review?lang=en").get_data(as_text=True)
+    if "Review queue" not in html:
+        pytest.skip("English catalog not compiled (make translations)")
+    assert "Nothing to review." in html or "Link" in html
