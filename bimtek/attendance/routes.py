@@ -402,7 +402,11 @@ def override(event, registration_id: int):
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")
-    return redirect(request.form.get("next") or url_for("attendance.matrix", event_id=event.id))
+    target = request.form.get("next", "")
+    # Only a path on this site: never an open redirect.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("attendance.matrix", event_id=event.id)
+    return redirect(target)
 
 
 # --- presensi (participant) -----------------------------------------------------------------------------
@@ -451,9 +455,7 @@ def presensi_participant(token: str):
             )
             flash(message, "success")
             resp = redirect(url_for("attendance.presensi_participant", token=token, done=window.id))
-            resp.set_cookie(
-                PRESENSI_COOKIE, token, max_age=3600 * 24 * 30, httponly=True, samesite="Lax", path="/presensi"
-            )
+            _remember_phone(resp, token)
             return resp
         except DomainError as err:
             db.session.rollback()
@@ -473,5 +475,18 @@ def presensi_participant(token: str):
             status,
         )
     )
-    resp.set_cookie(PRESENSI_COOKIE, token, max_age=3600 * 24 * 30, httponly=True, samesite="Lax", path="/presensi")
+    _remember_phone(resp, token)
     return resp
+
+
+def _remember_phone(resp, token: str) -> None:
+    # Lets the generic QR link (/presensi?c=...) open this participant's page; readable only there.
+    resp.set_cookie(
+        PRESENSI_COOKIE,
+        token,
+        max_age=3600 * 24 * 30,
+        httponly=True,
+        samesite="Lax",
+        path="/presensi",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )

@@ -114,6 +114,15 @@ def test_html_override_and_rule_form(client, world):
     )
     db.session.expire_all()
     assert _verdicts(event)[siti.id].final is True
+    evil = client.post(
+        f"/manage/events/{event.id}/attendance/verdicts/{siti.id}/override",
+        data={"decision": "clear", "next": "https://evil.example/x"},
+    )
+    assert evil.headers["Location"].endswith(f"/manage/events/{event.id}/attendance/matrix")
+    client.post(
+        f"/manage/events/{event.id}/attendance/verdicts/{siti.id}/override",
+        data={"decision": "eligible", "reason": "Gangguan jaringan di Natuna, dikonfirmasi panitia"},
+    )
     filtered = client.get(f"/manage/events/{event.id}/attendance/matrix?verdict=overridden").get_data(as_text=True)
     assert "Siti Nurhaliza" in filtered and "Ahmady" not in filtered
 

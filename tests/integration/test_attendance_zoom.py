@@ -274,3 +274,18 @@ def test_pages_are_translated_to_english(world):
     if "Review queue" not in html:
         pytest.skip("English catalog not compiled (make translations)")
     assert "Nothing to review." in html or "Link" in html
+
+
+def test_cli_previews_confirms_and_computes(world, app, tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_bytes(PLAIN)
+    runner = app.test_cli_runner()
+    preview = runner.invoke(args=["attendance", "import-zoom", "--session", str(world["s1"].id), str(path)])
+    assert preview.exit_code == 0, preview.output
+    assert "preview" in preview.output and "3/4 people matched" in preview.output and _count(AttendanceInterval) == 0
+    done = runner.invoke(args=["attendance", "import-zoom", "--session", str(world["s1"].id), "--confirm", str(path)])
+    assert "seen before" in done.output and "attendance stored" in done.output and _count(AttendanceInterval) > 0
+    result = runner.invoke(args=["attendance", "verdicts", str(world["event"].id)])
+    assert result.exit_code == 0 and "of 5 participants eligible" in result.output
+    bad = runner.invoke(args=["attendance", "import-zoom", "--session", "999999", str(path)])
+    assert bad.exit_code != 0 and "No session" in bad.output
