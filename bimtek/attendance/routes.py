@@ -347,6 +347,7 @@ def matrix(event):
         args=args,
         rule=verdicts.get_rule(event),
         source_labels=verdicts.SOURCE_LABELS,
+        last_computed=verdicts.last_computed(event),
     )
 
 

@@ -5,16 +5,16 @@ Services flush and never commit. Every rule lives here once, for the HTML pages,
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bimtek.attendance import verdicts
+from bimtek.attendance.batching import without_gc_pauses
 from bimtek.attendance.intervals import clip
 from bimtek.attendance.matching import Candidate, MatchResult, build_index, link_key, match_row
 from bimtek.attendance.models import (
@@ -104,19 +104,6 @@ def name_links(event_id: int) -> dict[str, int]:
             select(NameLink.link_key, NameLink.registration_id).where(NameLink.event_id == event_id)
         ).all()
     )
-
-
-@contextmanager
-def without_gc_pauses():
-    # Reading a big report allocates tens of thousands of small objects that all stay alive until the
-    # end; the cyclic collector would rescan them again and again (measured: about half the time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def analyse_report(event: Event, session: EventSession, data: bytes) -> Analysis:
@@ -315,6 +302,7 @@ def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -
         details={"session_id": session.id, "people": len(rows), "matched": analysis.people_matched},
     )
     db.session.flush()
+    verdicts.refresh(event)
     return True
 
 
@@ -409,6 +397,7 @@ def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: dateti
         details={"registration_id": reg.id, "display_name": row.display_name, "rows": linked},
     )
     db.session.flush()
+    verdicts.refresh(reg.event, [reg.id])
     return linked
 
 

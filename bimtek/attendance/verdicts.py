@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 
 from bimtek.attendance import eligibility
 from bimtek.attendance.adapters import evaluation_done_ids, venue_presence
+from bimtek.attendance.batching import without_gc_pauses
 from bimtek.attendance.models import (
     AttendanceInterval,
     EligibilityRule,
@@ -17,7 +18,6 @@ from bimtek.attendance.models import (
     PresensiRecord,
     PresensiWindow,
 )
-from bimtek.attendance.services import without_gc_pauses
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
@@ -137,6 +137,11 @@ def session_infos(event: Event) -> list[eligibility.SessionInfo]:
     ]
 
 
+def _narrow(column, wanted: set[int]) -> list:
+    # A few registrations (one link, one override): ask for theirs only; a whole event: read it all.
+    return [column.in_(wanted)] if len(wanted) <= 500 else []
+
+
 def collect(event: Event, registration_ids: list[int], *, now: datetime | None = None) -> Collected:
     """Gather intervals, presensi, venue scans and evaluation for the given registrations."""
     now = now or utcnow()
@@ -152,7 +157,7 @@ def collect(event: Event, registration_ids: list[int], *, now: datetime | None =
             AttendanceInterval.start,
             AttendanceInterval.end,
             AttendanceInterval.source,
-        ).where(AttendanceInterval.event_id == event.id)
+        ).where(AttendanceInterval.event_id == event.id, *_narrow(AttendanceInterval.registration_id, wanted))
     )
     for rid, sid, start, end, source in rows:
         if rid not in wanted or sid not in ends:
@@ -167,7 +172,7 @@ def collect(event: Event, registration_ids: list[int], *, now: datetime | None =
             PresensiRecord.registration_id, PresensiRecord.session_id, PresensiWindow.kind, PresensiRecord.recorded_at
         )
         .join(PresensiWindow, PresensiWindow.id == PresensiRecord.window_id)
-        .where(PresensiRecord.event_id == event.id)
+        .where(PresensiRecord.event_id == event.id, *_narrow(PresensiRecord.registration_id, wanted))
     ):
         if rid not in wanted or sid not in ends:
             continue
@@ -220,27 +225,36 @@ def _details(verdict: eligibility.Verdict) -> dict:
     }
 
 
-def compute_verdicts(event: Event, *, user=None, now: datetime | None = None) -> dict:
-    """Evaluate every confirmed participant and store the verdicts; overrides are kept as they are."""
+def compute_verdicts(
+    event: Event, *, user=None, now: datetime | None = None, registration_ids: list[int] | None = None
+) -> dict:
+    """Evaluate every confirmed participant (or only some) and store the verdicts; overrides are kept."""
     with without_gc_pauses():
-        return _compute(event, user=user, now=now)
+        return _compute(event, user=user, now=now, only=registration_ids)
 
 
-def _compute(event: Event, *, user=None, now: datetime | None = None) -> dict:
+def refresh(event: Event, registration_ids: list[int] | None = None) -> None:
+    """Keep stored verdicts in step with new attendance, once the organizer has set a rule."""
+    if get_rule(event) is not None:
+        compute_verdicts(event, registration_ids=registration_ids)
+
+
+def _compute(event: Event, *, user=None, now: datetime | None = None, only: list[int] | None = None) -> dict:
     now = now or utcnow()
-    regs = db.session.execute(
-        select(Registration.id).where(Registration.event_id == event.id, Registration.status.in_(EVALUATED_STATUSES))
-    ).scalars()
-    ids = list(regs)
+    query = select(Registration.id).where(
+        Registration.event_id == event.id, Registration.status.in_(EVALUATED_STATUSES)
+    )
+    if only is not None:
+        query = query.where(Registration.id.in_(only))
+    ids = list(db.session.execute(query).scalars())
     rule = pure_rule(get_rule(event), event)
     data = collect(event, ids, now=now)
-    existing = dict(
-        db.session.execute(
-            select(EligibilityVerdict.registration_id, EligibilityVerdict.id).where(
-                EligibilityVerdict.event_id == event.id
-            )
-        ).all()
+    verdict_query = select(EligibilityVerdict.registration_id, EligibilityVerdict.id).where(
+        EligibilityVerdict.event_id == event.id
     )
+    if only is not None:
+        verdict_query = verdict_query.where(EligibilityVerdict.registration_id.in_(only))
+    existing = dict(db.session.execute(verdict_query).all())
     inserts, updates, eligible = [], [], 0
     for rid in ids:
         verdict = eligibility.evaluate(rule, data.sessions, data.attendance[rid])
@@ -269,10 +283,22 @@ def _compute(event: Event, *, user=None, now: datetime | None = None) -> dict:
             .execution_options(synchronize_session=False)
         )
     summary = {"evaluated": len(ids), "eligible": eligible, "not_eligible": len(ids) - eligible}
-    audit.record("attendance.verdicts_computed", event, event_id=event.id, actor=user, details=summary)
+    if only is None:
+        audit.record("attendance.verdicts_computed", event, event_id=event.id, actor=user, details=summary)
     db.session.flush()
     db.session.expire_all()
     return summary
+
+
+def last_computed(event: Event) -> datetime | None:
+    """When the event's verdicts were last evaluated."""
+    from sqlalchemy import func
+
+    return as_utc(
+        db.session.scalar(
+            select(func.max(EligibilityVerdict.computed_at)).where(EligibilityVerdict.event_id == event.id)
+        )
+    )
 
 
 def verdict_for(registration_id: int) -> EligibilityVerdict | None:
@@ -294,7 +320,7 @@ def override_verdict(
         )
     verdict = verdict_for(registration.id)
     if verdict is None:
-        compute_verdicts(registration.event, user=user, now=now)
+        compute_verdicts(registration.event, user=user, now=now, registration_ids=[registration.id])
         verdict = verdict_for(registration.id)
     if verdict is None:
         raise Invalid("not_evaluated", "Peserta ini belum dapat dinilai (pendaftaran belum terkonfirmasi).")

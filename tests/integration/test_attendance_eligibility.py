@@ -59,12 +59,14 @@ def test_verdicts_are_stored_with_reasons_for_a_70_percent_rule(world):
     details = v[p["rina"].id].details
     assert details["sessions"][str(event.sessions[1].id)]["minutes"] == pytest.approx(88.7, abs=0.05)
 
-    # Linking Budi in the review queue and evaluating again makes him eligible.
+    # Linking Budi in the review queue updates his stored verdict at once (a rule is set).
+    computed_at = v[p["rina"].id].computed_at
     row = db.session.scalar(select(ZoomImportRow).where(ZoomImportRow.status == "pending"))
     services.link_row(row, p["budi"].id, user=world["owner"])
-    verdicts.compute_verdicts(event)
     db.session.commit()
-    assert _verdicts(event)[p["budi"].id].eligible is True
+    after = _verdicts(event)
+    assert after[p["budi"].id].eligible is True
+    assert after[p["rina"].id].computed_at == computed_at  # only the linked participant was evaluated again
 
 
 def test_override_needs_a_reason_is_audited_and_survives_recomputation(client, world):
