@@ -91,8 +91,14 @@ class MatchIndex:
     links: dict[str, int] = field(default_factory=dict)
 
 
+# Most Zoom names are plain ASCII: one translate call does what the per-character loop below does.
+_ASCII_PUNCT = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
 def _fold(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces."""
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_PUNCT).split())
     text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     out = []
     for ch in text:

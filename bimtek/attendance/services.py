@@ -1,0 +1,641 @@
+"""Zoom attendance: report import with preview, the review queue, remembered name links and webhooks.
+
+Services flush and never commit. Every rule lives here once, for the HTML pages, the JSON API and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.attendance import verdicts
+from bimtek.attendance.batching import without_gc_pauses
+from bimtek.attendance.intervals import clip
+from bimtek.attendance.matching import Candidate, MatchResult, build_index, link_key, match_row
+from bimtek.attendance.models import (
+    AttendanceInterval,
+    NameLink,
+    WebhookDelivery,
+    ZoomImport,
+    ZoomImportRow,
+    ZoomWebhookConfig,
+)
+from bimtek.attendance.zoom_csv import ZoomCsvError, file_fingerprint, parse_zoom_report
+from bimtek.attendance.zoom_webhook import WebhookError, parse_event, url_validation_response, verify_signature
+from bimtek.core import audit
+from bimtek.core.time import as_utc, utcnow
+from bimtek.errors import Conflict, DomainError, Invalid, NotFound
+from bimtek.events.models import Event, EventSession
+from bimtek.extensions import db
+from bimtek.registration.models import Registration
+
+MAX_REPORT_BYTES = 10 * 1024 * 1024
+# Registrations that can still be credited; a cancelled or rejected one never is.
+MATCHABLE_STATUSES = ("confirmed", "pending", "waitlisted")
+AUTOMATIC_KINDS = ("registrant_id", "email", "code", "nip", "link")
+PROBLEMS_SHOWN = 200
+
+
+# --- matching an uploaded report -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Group:
+    """The rows of one person in one report: one registration, or one unmatched email or name."""
+
+    key: str
+    display_name: str
+    original_name: str | None
+    email: str | None
+    match: MatchResult
+    line_nos: list[int] = field(default_factory=list)
+    raw: list[tuple[datetime, datetime]] = field(default_factory=list)
+    intervals: list[tuple[datetime, datetime]] = field(default_factory=list)
+    minutes: float = 0.0
+
+    @property
+    def automatic(self) -> bool:
+        return self.match.automatic
+
+
+@dataclass(slots=True)
+class Analysis:
+    """A parsed and matched report, before anything is stored."""
+
+    rows_read: int
+    problems: list[dict]
+    groups: list[Group]
+    meeting: dict | None
+    kind: str
+
+    @property
+    def rows_matched(self) -> int:
+        return sum(len(g.line_nos) for g in self.groups if g.automatic)
+
+    @property
+    def people_matched(self) -> int:
+        return sum(1 for g in self.groups if g.automatic)
+
+
+def candidates(event_id: int) -> list[Candidate]:
+    """The event's registrations as matching candidates."""
+    rows = db.session.execute(
+        select(
+            Registration.id,
+            Registration.email,
+            Registration.code,
+            Registration.nip,
+            Registration.full_name,
+            Registration.zoom_registrant_id,
+        ).where(Registration.event_id == event_id, Registration.status.in_(MATCHABLE_STATUSES))
+    )
+    return [Candidate(r.id, r.email, r.code, r.nip, r.full_name, r.zoom_registrant_id) for r in rows]
+
+
+def name_links(event_id: int) -> dict[str, int]:
+    """Display names an organizer has linked to registrations in this event."""
+    return dict(
+        db.session.execute(
+            select(NameLink.link_key, NameLink.registration_id).where(NameLink.event_id == event_id)
+        ).all()
+    )
+
+
+def analyse_report(event: Event, session: EventSession, data: bytes) -> Analysis:
+    """Parse, match and merge a report for one session; raises Invalid when it is not a Zoom report."""
+    with without_gc_pauses():
+        return _analyse(event, session, data)
+
+
+def _analyse(event: Event, session: EventSession, data: bytes) -> Analysis:
+    try:
+        report = parse_zoom_report(data, event.timezone or "Asia/Jakarta")
+    except ZoomCsvError as err:
+        raise Invalid(f"zoom_{err.code}", err.message, fields={"file": err.message}) from err
+    index = build_index(candidates(event.id), name_links(event.id))
+    start, end = as_utc(session.starts_at), as_utc(session.ends_at)
+    groups: dict[str, Group] = {}
+    cache: dict[tuple, MatchResult] = {}
+    for row in report.rows:
+        ident = (row.display_name, row.original_name, row.email, row.registrant_id)
+        match = cache.get(ident)
+        if match is None:
+            match = cache[ident] = match_row(row, index)
+        if match.automatic:
+            key = f"reg:{match.registration_ids[0]}"
+        elif row.email:
+            key = f"email:{row.email}"
+        else:
+            key = f"name:{link_key(row.display_name)}"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(key, row.display_name, row.original_name, row.email, match)
+        group.line_nos.append(row.line_no)
+        group.raw.append((row.join_utc, row.leave_utc))
+    for group in groups.values():
+        group.intervals = clip(group.raw, start, end)
+        group.minutes = round(sum((e - s).total_seconds() for s, e in group.intervals) / 60, 2)
+    problems = [{"line": p.line_no, "column": p.column, "message": p.message_id} for p in report.problems]
+    meeting = None
+    if report.meeting is not None:
+        meeting = {
+            "meeting_id": report.meeting.meeting_id,
+            "topic": report.meeting.topic,
+            "start": report.meeting.start.isoformat() if report.meeting.start else None,
+            "end": report.meeting.end.isoformat() if report.meeting.end else None,
+        }
+    ordered = sorted(groups.values(), key=lambda g: (g.automatic, g.display_name.casefold()))
+    return Analysis(len(report.rows) + len(report.problems), problems, ordered, meeting, report.kind)
+
+
+def _summary(analysis: Analysis, event: Event) -> dict:
+    names = dict(
+        db.session.execute(
+            select(Registration.id, Registration.full_name).where(
+                Registration.id.in_({i for g in analysis.groups for i in g.match.registration_ids})
+            )
+        ).all()
+    )
+    groups = [
+        {
+            "name": g.display_name,
+            "email": g.email,
+            "kind": g.match.kind,
+            "automatic": g.automatic,
+            "registrations": [{"id": i, "name": names.get(i, "")} for i in g.match.registration_ids],
+            "rows": len(g.line_nos),
+            "minutes": g.minutes,
+        }
+        for g in analysis.groups
+    ]
+    warnings = []
+    meeting_digits = "".join(ch for ch in event.zoom_meeting_id or "" if ch.isdigit())
+    if analysis.meeting and analysis.meeting.get("meeting_id") and meeting_digits:
+        if analysis.meeting["meeting_id"] != meeting_digits:
+            warnings.append("ID rapat di laporan berbeda dengan ID Zoom kegiatan ini.")
+    outside = sum(1 for g in analysis.groups if g.minutes == 0)
+    if outside:
+        warnings.append(f"{outside} orang tidak hadir dalam rentang waktu sesi ini (0 menit setelah dipotong).")
+    return {"groups": groups, "meeting": analysis.meeting, "kind": analysis.kind, "warnings": warnings}
+
+
+def upload_report(
+    event: Event, session: EventSession, filename: str, data: bytes, *, user=None
+) -> tuple[ZoomImport, bool]:
+    """Read an uploaded report into a preview; the same file again returns the earlier import (False)."""
+    if session.event_id != event.id:
+        raise NotFound("not_found", "Sesi tidak ditemukan.")
+    if not data:
+        raise Invalid("zoom_empty", "Berkas kosong.", fields={"file": "Pilih berkas laporan Zoom (CSV)."})
+    if len(data) > MAX_REPORT_BYTES:
+        raise Invalid("zoom_too_large", "Berkas terlalu besar (maksimal 10 MB).", fields={"file": "Maksimal 10 MB."})
+    fingerprint = file_fingerprint(data)
+    existing = db.session.scalar(
+        select(ZoomImport).where(ZoomImport.session_id == session.id, ZoomImport.fingerprint == fingerprint)
+    )
+    if existing is not None:
+        return existing, False
+    analysis = analyse_report(event, session, data)
+    imp = ZoomImport(
+        event_id=event.id,
+        session_id=session.id,
+        fingerprint=fingerprint,
+        filename=(filename or "laporan-zoom.csv")[:255],
+        data=data,
+        status="preview",
+        rows_read=analysis.rows_read,
+        rows_matched=analysis.rows_matched,
+        people=len(analysis.groups),
+        people_matched=analysis.people_matched,
+        problems=analysis.problems[:PROBLEMS_SHOWN],
+        summary={**_summary(analysis, event), "problem_count": len(analysis.problems)},
+        uploaded_by_id=getattr(user, "id", None),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(imp)
+    except IntegrityError:
+        # Someone uploaded the same file a moment ago.
+        existing = db.session.scalar(
+            select(ZoomImport).where(ZoomImport.session_id == session.id, ZoomImport.fingerprint == fingerprint)
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return imp, True
+
+
+def _iso(intervals: list[tuple[datetime, datetime]]) -> list[list[str]]:
+    return [[s.isoformat(), e.isoformat()] for s, e in intervals]
+
+
+def _from_iso(values: list[list[str]]) -> list[tuple[datetime, datetime]]:
+    return [(as_utc(datetime.fromisoformat(s)), as_utc(datetime.fromisoformat(e))) for s, e in values]
+
+
+def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -> bool:
+    """Store a previewed import's attendance; False (and nothing changes) if it was confirmed before."""
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(ZoomImport)
+        .where(ZoomImport.id == imp.id, ZoomImport.status == "preview")
+        .values(status="confirmed", confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    event = db.session.get(Event, imp.event_id)
+    session = db.session.get(EventSession, imp.session_id)
+    analysis = analyse_report(event, session, imp.data)
+    rows, intervals = [], []
+    for g in analysis.groups:
+        reg_id = g.match.registration_ids[0] if g.automatic else None
+        rows.append(
+            {
+                "import_id": imp.id,
+                "event_id": event.id,
+                "session_id": session.id,
+                "display_name": g.display_name[:300],
+                "original_name": (g.original_name or None) and g.original_name[:300],
+                "email": g.email,
+                "link_key": link_key(g.display_name)[:300],
+                "line_nos": g.line_nos,
+                "intervals": _iso(g.intervals),
+                "minutes": g.minutes,
+                "match_kind": g.match.kind,
+                "candidate_ids": g.match.registration_ids,
+                "registration_id": reg_id,
+                "status": "linked" if g.automatic else "pending",
+                "resolved_at": now if g.automatic else None,
+            }
+        )
+        if reg_id is not None:
+            intervals += [
+                {
+                    "event_id": event.id,
+                    "registration_id": reg_id,
+                    "session_id": session.id,
+                    "start": s,
+                    "end": e,
+                    "source": "zoom_report",
+                    "source_ref": f"zoom_import:{imp.id}",
+                    "created_at": now,
+                }
+                for s, e in g.intervals
+            ]
+    if rows:
+        db.session.execute(insert(ZoomImportRow), rows)
+    if intervals:
+        db.session.execute(insert(AttendanceInterval), intervals)
+    imp.status, imp.confirmed_at = "confirmed", now
+    imp.rows_matched, imp.people, imp.people_matched = analysis.rows_matched, len(rows), analysis.people_matched
+    audit.record(
+        "attendance.zoom_import_confirmed",
+        imp,
+        event_id=event.id,
+        actor=user,
+        details={"session_id": session.id, "people": len(rows), "matched": analysis.people_matched},
+    )
+    db.session.flush()
+    verdicts.refresh(event)
+    return True
+
+
+def pending_count(event_id: int) -> int:
+    """Rows waiting for an organizer in the review queue."""
+    return db.session.scalar(
+        select(func.count(ZoomImportRow.id)).where(
+            ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending"
+        )
+    )
+
+
+def review_queue(event_id: int, status: str = "pending") -> list[ZoomImportRow]:
+    """Review rows of an event, by session then name."""
+    return list(
+        db.session.scalars(
+            select(ZoomImportRow)
+            .where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == status)
+            .order_by(ZoomImportRow.session_id, ZoomImportRow.display_name, ZoomImportRow.id)
+        )
+    )
+
+
+def _credit_row(row: ZoomImportRow, registration_id: int, user, now: datetime) -> None:
+    row.status, row.registration_id = "linked", registration_id
+    row.resolved_by_id, row.resolved_at = getattr(user, "id", None), now
+    for s, e in _from_iso(row.intervals):
+        db.session.add(
+            AttendanceInterval(
+                event_id=row.event_id,
+                registration_id=registration_id,
+                session_id=row.session_id,
+                start=s,
+                end=e,
+                source="zoom_report",
+                source_ref=f"zoom_row:{row.id}",
+                created_at=now,
+            )
+        )
+
+
+def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: datetime | None = None) -> int:
+    """Credit a review row to a registration and remember the name for the event's other sessions.
+
+    Returns how many rows were linked (this one plus pending rows with the same name in other sessions).
+    """
+    now = now or utcnow()
+    if row.status == "linked" and row.registration_id == registration_id:
+        return 0
+    if row.status != "pending":
+        raise Conflict("review_resolved", "Baris ini sudah diproses.")
+    reg = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    if reg is None or reg.event_id != row.event_id or reg.status not in MATCHABLE_STATUSES:
+        raise Invalid(
+            "registration_invalid",
+            "Peserta tidak ditemukan pada kegiatan ini.",
+            fields={"registration_id": "Pilih peserta kegiatan ini."},
+        )
+    _credit_row(row, reg.id, user, now)
+    linked = 1
+    if row.link_key:
+        link = db.session.scalar(
+            select(NameLink).where(NameLink.event_id == row.event_id, NameLink.link_key == row.link_key)
+        )
+        if link is None:
+            db.session.add(
+                NameLink(
+                    event_id=row.event_id,
+                    link_key=row.link_key,
+                    registration_id=reg.id,
+                    created_by_id=getattr(user, "id", None),
+                )
+            )
+        else:
+            link.registration_id = reg.id
+        same_name = db.session.scalars(
+            select(ZoomImportRow).where(
+                ZoomImportRow.event_id == row.event_id,
+                ZoomImportRow.status == "pending",
+                ZoomImportRow.link_key == row.link_key,
+                ZoomImportRow.id != row.id,
+            )
+        ).all()
+        for other in same_name:
+            _credit_row(other, reg.id, user, now)
+            linked += 1
+    audit.record(
+        "attendance.zoom_row_linked",
+        row,
+        event_id=row.event_id,
+        actor=user,
+        details={"registration_id": reg.id, "display_name": row.display_name, "rows": linked},
+    )
+    db.session.flush()
+    verdicts.refresh(reg.event, [reg.id])
+    return linked
+
+
+def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -> None:
+    """Take a row out of the queue without crediting anyone (host, guest, live-stream helper...)."""
+    if row.status == "dismissed":
+        return
+    if row.status != "pending":
+        raise Conflict("review_resolved", "Baris ini sudah diproses.")
+    row.status, row.resolved_by_id, row.resolved_at = "dismissed", getattr(user, "id", None), now or utcnow()
+    audit.record("attendance.zoom_row_dismissed", row, event_id=row.event_id, actor=user)
+    db.session.flush()
+
+
+def import_json(imp: ZoomImport, *, with_groups: bool = True) -> dict:
+    """An import as the API shows it."""
+    out = {
+        "id": imp.id,
+        "session_id": imp.session_id,
+        "filename": imp.filename,
+        "status": imp.status,
+        "rows_read": imp.rows_read,
+        "rows_matched": imp.rows_matched,
+        "people": imp.people,
+        "people_matched": imp.people_matched,
+        "problems": imp.problems,
+        "problem_count": (imp.summary or {}).get("problem_count", len(imp.problems or [])),
+        "warnings": (imp.summary or {}).get("warnings", []),
+        "meeting": (imp.summary or {}).get("meeting"),
+        "created_at": as_utc(imp.created_at).isoformat(),
+        "confirmed_at": as_utc(imp.confirmed_at).isoformat() if imp.confirmed_at else None,
+    }
+    if with_groups:
+        out["people_list"] = (imp.summary or {}).get("groups", [])
+    return out
+
+
+def review_row_json(row: ZoomImportRow) -> dict:
+    """A review-queue row as the API shows it."""
+    return {
+        "id": row.id,
+        "session_id": row.session_id,
+        "import_id": row.import_id,
+        "display_name": row.display_name,
+        "original_name": row.original_name,
+        "email": row.email,
+        "match_kind": row.match_kind,
+        "candidate_ids": row.candidate_ids,
+        "minutes": row.minutes,
+        "rows": len(row.line_nos or []),
+        "status": row.status,
+        "registration_id": row.registration_id,
+    }
+
+
+# --- webhooks ------------------------------------------------------------------------------------------
+
+
+def webhook_config(event_id: int) -> ZoomWebhookConfig | None:
+    """The event's webhook settings, if any."""
+    return db.session.scalar(select(ZoomWebhookConfig).where(ZoomWebhookConfig.event_id == event_id))
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def save_webhook_config(event: Event, secret_token: str, meeting_ids: str | list, *, user=None) -> ZoomWebhookConfig:
+    """Set the Zoom app's secret token and the meeting ids whose events count for this event."""
+    secret_token = (secret_token or "").strip()
+    if isinstance(meeting_ids, str):
+        meeting_ids = meeting_ids.replace(";", ",").replace("\n", ",").split(",")
+    ids = [d for d in (_digits(str(m)) for m in meeting_ids or []) if d]
+    config = webhook_config(event.id)
+    errors = {}
+    if not secret_token and (config is None or not config.secret_token):
+        errors["secret_token"] = "Wajib diisi: Secret Token dari aplikasi Zoom (Marketplace)."  # noqa: S105
+    elif secret_token and len(secret_token) < 8:
+        errors["secret_token"] = "Secret Token terlalu pendek."  # noqa: S105
+    if any(not 9 <= len(i) <= 12 for i in ids):
+        errors["meeting_ids"] = "ID rapat Zoom terdiri dari 9–12 angka."
+    if errors:
+        raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields=errors)
+    if config is None:
+        config = ZoomWebhookConfig(event_id=event.id, secret_token=secret_token, meeting_ids=ids)
+        db.session.add(config)
+    else:
+        if secret_token:
+            config.secret_token = secret_token
+        config.meeting_ids = ids
+    audit.record("attendance.webhook_configured", config, event_id=event.id, actor=user, details={"meetings": ids})
+    db.session.flush()
+    return config
+
+
+class WebhookRefused(DomainError):
+    """A webhook request refused before it touches anything (bad signature, stale, malformed)."""
+
+
+def _webhook_match(event_id: int, registrant_id: str | None, email: str | None) -> tuple[int | None, str]:
+    # Only keys Zoom vouches for credit attendance: never the display name.
+    base = select(Registration.id).where(Registration.event_id == event_id, Registration.status.in_(MATCHABLE_STATUSES))
+    if registrant_id:
+        ids = db.session.scalars(base.where(Registration.zoom_registrant_id == registrant_id)).all()
+        if len(ids) == 1:
+            return ids[0], "registrant_id"
+    if email:
+        ids = db.session.scalars(base.where(Registration.email_key == email.lower())).all()
+        if len(ids) == 1:
+            return ids[0], "email"
+    return None, "none"
+
+
+def handle_webhook(event_id: int, raw_body: bytes, headers, *, now: datetime | None = None) -> dict:
+    """Verify and apply one Zoom webhook request; returns the JSON body to answer with."""
+    now = now or utcnow()
+    config = webhook_config(event_id)
+    if config is None or not config.enabled:
+        raise NotFound("webhook_not_configured", "Webhook Zoom belum diatur untuk kegiatan ini.")
+    try:
+        verify_signature(
+            config.secret_token,
+            headers.get("x-zm-request-timestamp", ""),
+            raw_body,
+            headers.get("x-zm-signature", ""),
+            now.timestamp(),
+        )
+    except WebhookError as err:
+        raise WebhookRefused(f"webhook_{err.code}", err.message, status=401) from err
+    try:
+        payload = json.loads(raw_body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise WebhookRefused("webhook_malformed", "Isi webhook bukan JSON.", status=400) from err
+    if isinstance(payload, dict) and payload.get("event") == "endpoint.url_validation":
+        plain = (payload.get("payload") or {}).get("plainToken") if isinstance(payload.get("payload"), dict) else None
+        if not isinstance(plain, str) or not plain:
+            raise WebhookRefused("webhook_malformed", "plainToken tidak ada.", status=400)
+        return url_validation_response(config.secret_token, plain)
+    try:
+        ev = parse_event(payload)
+    except WebhookError as err:
+        if err.code == "ignored_event":
+            return {"status": "ignored"}
+        raise WebhookRefused(f"webhook_{err.code}", err.message, status=400) from err
+    allowed = set(config.meeting_ids or [])
+    if not allowed:
+        event = db.session.get(Event, event_id)
+        digits = _digits(event.zoom_meeting_id or "") if event else ""
+        allowed = {digits} if digits else set()
+    if allowed and ev.meeting_id not in allowed:
+        return {"status": "ignored", "reason": "other_meeting"}
+    reg_id, kind = _webhook_match(event_id, ev.registrant_id, ev.email)
+    delivery = WebhookDelivery(
+        event_id=event_id,
+        dedupe_key=ev.dedupe_key,
+        kind=ev.kind,
+        at=ev.at_utc,
+        meeting_id=ev.meeting_id,
+        participant_key=(ev.participant_uuid or ev.registrant_id or ev.email or ev.user_name)[:200],
+        display_name=ev.user_name[:300],
+        email=ev.email,
+        registration_id=reg_id,
+        match_kind=kind,
+        received_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(delivery)
+    except IntegrityError:
+        return {"status": "duplicate"}
+    if reg_id is not None:
+        rebuild_webhook_intervals(event_id, reg_id)
+    return {"status": "recorded", "matched": reg_id is not None}
+
+
+def rebuild_webhook_intervals(event_id: int, registration_id: int) -> None:
+    """Pair a registration's joins and leaves (in time order, whatever order they arrived) into intervals."""
+    deliveries = db.session.execute(
+        select(WebhookDelivery.participant_key, WebhookDelivery.kind, WebhookDelivery.at)
+        .where(WebhookDelivery.event_id == event_id, WebhookDelivery.registration_id == registration_id)
+        .order_by(WebhookDelivery.at, WebhookDelivery.id)
+    ).all()
+    open_at: dict[str, datetime] = {}
+    stays: list[tuple[datetime, datetime | None]] = []
+    for key, kind, at in deliveries:
+        at = as_utc(at)
+        if kind == "joined":
+            open_at.setdefault(key, at)
+        elif key in open_at:
+            stays.append((open_at.pop(key), at))
+        # A leave without a join is not credited: we cannot know when that stay began.
+    stays += [(start, None) for start in open_at.values()]
+    db.session.execute(
+        delete(AttendanceInterval).where(
+            AttendanceInterval.registration_id == registration_id, AttendanceInterval.source == "zoom_webhook"
+        )
+    )
+    sessions = db.session.execute(
+        select(EventSession.id, EventSession.starts_at, EventSession.ends_at).where(EventSession.event_id == event_id)
+    ).all()
+    rows = []
+    for sid, s_start, s_end in sessions:
+        s_start, s_end = as_utc(s_start), as_utc(s_end)
+        for start, end in stays:
+            if start >= s_end or (end is not None and end <= s_start):
+                continue
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "registration_id": registration_id,
+                    "session_id": sid,
+                    "start": max(start, s_start),
+                    "end": None if end is None else min(end, s_end),
+                    "source": "zoom_webhook",
+                    "source_ref": f"webhook:{registration_id}",
+                    "created_at": utcnow(),
+                }
+            )
+    if rows:
+        db.session.execute(insert(AttendanceInterval), rows)
+
+
+def webhook_stats(event_id: int) -> dict:
+    """Counts shown on the webhook settings page."""
+    total = db.session.scalar(select(func.count(WebhookDelivery.id)).where(WebhookDelivery.event_id == event_id))
+    unmatched = db.session.scalar(
+        select(func.count(WebhookDelivery.id)).where(
+            WebhookDelivery.event_id == event_id, WebhookDelivery.registration_id.is_(None)
+        )
+    )
+    return {"total": total or 0, "unmatched": unmatched or 0}
+
+
+def session_groups(event_id: int) -> dict[int, list]:
+    """Imports of an event per session, newest first."""
+    out: dict[int, list] = defaultdict(list)
+    for imp in db.session.scalars(
+        select(ZoomImport).where(ZoomImport.event_id == event_id).order_by(ZoomImport.created_at.desc())
+    ):
+        out[imp.session_id].append(imp)
+    return out
