@@ -76,7 +76,9 @@ def check_signed_copy(signed: bytes, original_size: int, original_sha256: str) -
     """
     if not signed.startswith(b"%PDF-"):
         return SignedCheck(False, "not_pdf")
-    if len(signed) <= original_size or hashlib.sha256(signed[:original_size]).hexdigest() != original_sha256:
+    if len(signed) == original_size and hashlib.sha256(signed).hexdigest() == original_sha256:
+        return SignedCheck(False, "no_new_signature")
+    if len(signed) < original_size or hashlib.sha256(signed[:original_size]).hexdigest() != original_sha256:
         return SignedCheck(False, "not_prefix")
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader

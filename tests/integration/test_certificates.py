@@ -525,3 +525,118 @@ def test_demo_issues_batam_certificates(app):
     assert total >= 50
     first = db.session.scalar(select(Certificate).where(Certificate.event_id == batam.id, Certificate.seq == 1))
     assert first.number == "001/BIMTEK-MEDSOS/KOMINFO/VIII/2022"
+
+
+# ---------------------------------------------------------------------------------------- signing
+
+
+@pytest.fixture
+def p12(tmp_path):
+    from bimtek.certificates.signing import generate_self_signed_p12
+
+    path = tmp_path / "pejabat.p12"
+    path.write_bytes(generate_self_signed_p12("Dr. Hasyim Gautama", "rahasia-ttd"))
+    return path
+
+
+def _sign(data: bytes, p12) -> bytes:
+    from bimtek.certificates.signing import load_signer, pades_sign
+
+    return pades_sign(data, load_signer(p12, "rahasia-ttd"), reason="TTE")
+
+
+def test_tte_round_trip_serves_signed_file_byte_for_byte(client, p12):
+    user, event, regs = make_cert_event(participants=3)
+    issue(event, user)
+    login(client, user)
+    page = client.get(f"/manage/events/{event.id}/certificates/tte").get_data(as_text=True)
+    assert "Dr. Hasyim Gautama, M.Si." in page
+    export = client.get(f"/manage/events/{event.id}/certificates/tte/export.zip",
+                        query_string={"signatory": "Dr. Hasyim Gautama, M.Si."})  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(export.data)) as zf:
+        exported = {name: zf.read(name) for name in zf.namelist()}
+    assert len(exported) == 3
+    certs = certs_of(event)
+    assert {services.file_name(c) for c in certs} == set(exported)
+    signed = {name: _sign(data, p12) for name, data in exported.items()}
+    names = sorted(signed)
+    # Two as a ZIP (named by number), one loose with a name the TTE app chose (paired by the PDF title).
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as zf:
+        for name in names[:2]:
+            zf.writestr(name.replace(".pdf", "_signed.pdf"), signed[name])
+    resp = client.post(f"/manage/events/{event.id}/certificates/tte", data={"files": [
+        (io.BytesIO(bundle.getvalue()), "ttd.zip"), (io.BytesIO(signed[names[2]]), "dokumen-1.pdf"),
+    ]}, content_type="multipart/form-data")  # fmt: skip
+    report = resp.get_data(as_text=True)
+    assert report.count("tanda tangan diterima") == 3, report
+    db.session.expire_all()
+    by_number = {services.file_name(c): c for c in certs_of(event)}
+    for name, data in signed.items():
+        cert = by_number[name]
+        assert cert.tte_signed and cert.signed_sha256 == services.pdf.pdf_sha256(data)
+        assert services.served_file(cert).read_bytes() == data
+        assert client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf").data == data
+    reg_cert = certs_of(event, registration_id=regs[0].id)[0]
+    assert client.get(f"/r/{regs[0].manage_token}/sertifikat").data == signed[services.file_name(reg_cert)]
+    info = client.get(f"/verify/{reg_cert.verification_code}.json").get_json()
+    assert info["signed"] is True and info["sha256"] == reg_cert.signed_sha256
+    assert info["original_sha256"] == reg_cert.sha256
+    dropped = client.post("/verify", data={"pdf": (io.BytesIO(signed[services.file_name(reg_cert)]), "x.pdf")},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert dropped.status_code == 200
+    again = client.post(
+        f"/manage/events/{event.id}/certificates/tte",
+        data={"files": [(io.BytesIO(signed[names[0]]), names[0])]},
+        content_type="multipart/form-data",
+    )
+    assert "sudah diimpor sebelumnya" in again.get_data(as_text=True)
+    assert {a.action for a in db.session.scalars(select(AuditLog))} >= {"certificate.tte_import"}
+
+
+def test_tte_import_refuses_altered_or_unsigned_files(client, p12):
+    user, event, _ = make_cert_event(participants=2)
+    issue(event, user)
+    login(client, user)
+    a, b = certs_of(event)
+    original = services.served_file(a).read_bytes()
+    altered = bytearray(_sign(original, p12))
+    altered[200] ^= 0x01  # a change inside the issued content
+    files = [
+        (io.BytesIO(bytes(altered)), services.file_name(a)),
+        (io.BytesIO(services.served_file(b).read_bytes()), services.file_name(b)),  # not signed at all
+        (io.BytesIO(b"%PDF-1.4 nothing"), "999_TIDAK_ADA.pdf"),
+    ]
+    report = client.post(f"/manage/events/{event.id}/certificates/tte", data={"files": files},
+                         content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    assert "isi tidak sama" in report and "tidak ada tanda tangan" in report and "tidak ditemukan" in report
+    db.session.expire_all()
+    assert not any(c.tte_signed for c in certs_of(event))
+    assert services.served_file(a).read_bytes() == original
+
+
+def test_pades_signing_with_operator_key(make_app, p12):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+    app = make_app(SIGNING_P12_PATH=str(p12), SIGNING_P12_PASSWORD="rahasia-ttd")
+    with app.app_context():
+        user, event, _ = make_cert_event(participants=1)
+        issue(event, user)
+        cert = certs_of(event)[0]
+        data = services.served_file(cert).read_bytes()
+        assert cert.pades_signed and services.pdf.pdf_sha256(data) == cert.sha256
+        sig = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+        assert validate_sig_integrity(sig.signer_info, sig.signer_cert, "data", sig.compute_digest()) == (True, True)
+        tampered = bytearray(data)
+        tampered[1000] ^= 0x01
+        bad = PdfFileReader(io.BytesIO(bytes(tampered)), strict=False).embedded_signatures[0]
+        assert validate_sig_integrity(bad.signer_info, bad.signer_cert, "data", bad.compute_digest())[0] is False
+        assert app.test_client().get(f"/verify/{cert.verification_code}.json").get_json()["signed"] is True
+
+
+def test_certificates_tab_is_in_the_event_menu(client):
+    user, event, _ = make_cert_event(participants=0)
+    login(client, user)
+    html = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+    assert f'href="/manage/events/{event.id}/certificates" aria-current="page"' in html
