@@ -458,6 +458,7 @@ class IssueContext:
     user_id: int | None = None
     job_id: int | None = None
     render_hook: object | None = field(default=None, repr=False)
+    renderer: object | None = field(default=None, repr=False)
 
 
 def event_date_text(event: Event) -> str:
@@ -562,16 +563,20 @@ def certificate_data(cert: Certificate, settings: CertificateSettings, base_url:
     )
 
 
-def allocate_seq(series_id: int) -> int:
-    """Take the next number of a series: one atomic UPDATE ... RETURNING inside the caller's transaction."""
+def allocate_seqs(series_id: int, count: int = 1) -> int:
+    """Take ``count`` consecutive numbers of a series; returns the first.
+
+    One atomic UPDATE ... RETURNING inside the caller's transaction: the numbers are only kept if the
+    certificates that use them commit with it, so a failure gives them back and no gap appears.
+    """
     stmt = (
         update(CertificateSeries)
         .where(CertificateSeries.id == series_id)
-        .values(next_seq=CertificateSeries.next_seq + 1)
+        .values(next_seq=CertificateSeries.next_seq + count)
         .returning(CertificateSeries.next_seq)
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(stmt).scalar_one() - 1
+    return db.session.execute(stmt).scalar_one() - count
 
 
 def lock_series(series_id: int) -> None:
@@ -579,15 +584,14 @@ def lock_series(series_id: int) -> None:
     db.session.execute(select(CertificateSeries.id).where(CertificateSeries.id == series_id).with_for_update())
 
 
-def _new_certificate(ctx: IssueContext, holder: Holder) -> Certificate:
+def _snapshot(ctx: IssueContext, holder: Holder, seq: int) -> Certificate:
+    """A new certificate row with everything it prints, frozen now (its PDF comes next)."""
     event, settings = ctx.event, ctx.settings
-    seq = allocate_seq(ctx.series_id)
     try:
         number = numbering.format_number(ctx.pattern, seq, ctx.code, ctx.issue_date)
     except numbering.NumberingError as err:
         raise Invalid("invalid", str(err)) from err
-    code = new_registration_code(VERIFY_CODE_LENGTH)
-    cert = Certificate(
+    return Certificate(
         event_id=event.id,
         series_id=ctx.series_id,
         seq=seq,
@@ -609,26 +613,43 @@ def _new_certificate(ctx: IssueContext, holder: Holder) -> Certificate:
         signatory_name=settings.signatory_name,
         signatory_nip=settings.signatory_nip,
         signatory_title=settings.signatory_title,
-        verification_code=code,
+        verification_code=new_registration_code(VERIFY_CODE_LENGTH),
         status="valid",
         issued_at=utcnow(),
         issued_by_id=ctx.user_id,
         job_id=ctx.job_id,
     )
-    data = pdf.render_certificate(certificate_data(cert, settings, ctx.base_url), ctx.template, FONTS_DIR)
-    if ctx.render_hook is not None:
-        ctx.render_hook(cert)
+
+
+def render_inline(items: list[pdf.CertificateData], template: pdf.TemplateSpec | None) -> list[bytes]:
+    """Render PDFs in this process (the job runner may pass a process pool's map instead)."""
+    return [pdf.render_certificate(item, template, FONTS_DIR) for item in items]
+
+
+def _store(ctx: IssueContext, cert: Certificate, data: bytes) -> None:
     if ctx.signer is not None:
-        data = sig.pades_sign(data, ctx.signer, reason=f"Sertifikat {number}", location=ctx.issue_place)
+        data = sig.pades_sign(data, ctx.signer, reason=f"Sertifikat {cert.number}", location=ctx.issue_place)
         cert.pades_signed = True
-    cert.pdf_path = f"certificates/{event.id}/{code}.pdf"
+    cert.pdf_path = f"certificates/{cert.event_id}/{cert.verification_code}.pdf"
     cert.pdf_size = len(data)
     cert.sha256 = pdf.pdf_sha256(data)
     # The file is written before the row commits; a crash in between leaves only an orphan file under a
     # random name, never a row without its file.
     _write_atomic(cert.pdf_path, data)
-    db.session.add(cert)
-    return cert
+
+
+def _issue(ctx: IssueContext, todo: list[Holder]) -> list[Certificate]:
+    first = allocate_seqs(ctx.series_id, len(todo))
+    certs = [_snapshot(ctx, holder, first + i) for i, holder in enumerate(todo)]
+    items = [certificate_data(cert, ctx.settings, ctx.base_url) for cert in certs]
+    renderer = ctx.renderer or render_inline
+    for cert, data in zip(certs, renderer(items, ctx.template), strict=True):
+        if ctx.render_hook is not None:
+            ctx.render_hook(cert)
+        _store(ctx, cert, data)
+    db.session.add_all(certs)
+    db.session.flush()
+    return certs
 
 
 def issue_batch(ctx: IssueContext, holders: list[Holder], *, actor=None) -> tuple[list[Certificate], int]:
@@ -639,15 +660,14 @@ def issue_batch(ctx: IssueContext, holders: list[Holder], *, actor=None) -> tupl
     """
     lock_series(ctx.series_id)
     todo = pending_holders(ctx.event, holders)
-    issued = []
-    for holder in todo:
-        cert = _new_certificate(ctx, holder)
-        db.session.flush()
+    if not todo:
+        return [], len(holders)
+    issued = _issue(ctx, todo)
+    for cert in issued:
         audit.record(
             "certificate.issue", cert, event_id=cert.event_id, actor=actor,
             details={"number": cert.number, "role": cert.role, "job_id": ctx.job_id},
         )  # fmt: skip
-        issued.append(cert)
     db.session.flush()
     return issued, len(holders) - len(todo)
 
@@ -693,8 +713,7 @@ def reissue(cert: Certificate, *, user, name: str | None = None) -> Certificate:
     cert.current_flag = None
     cert.status = "replaced"
     db.session.flush()
-    new = _new_certificate(ctx, holder)
-    db.session.flush()
+    (new,) = _issue(ctx, [holder])
     cert.replaced_by_id = new.id
     audit.record("certificate.reissue", cert, event_id=cert.event_id, actor=user,
                  details={"number": cert.number, "old_status": old_status, "new_number": new.number})  # fmt: skip

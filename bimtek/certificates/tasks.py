@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,6 +27,38 @@ from bimtek.registration.models import Registration
 log = logging.getLogger("bimtek.certificates")
 BATCH_SIZE = 10
 RETRIES = 3
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def render_processes() -> int:
+    """How many processes render PDFs for one job (CERT_RENDER_PROCESSES / BIMTEK_CERT_RENDER_PROCESSES)."""
+    value = current_app.config.get("CERT_RENDER_PROCESSES") or os.environ.get("BIMTEK_CERT_RENDER_PROCESSES") or 1
+    return max(1, int(value))
+
+
+def pool_renderer(processes: int):
+    """A renderer that spreads a batch over worker processes (rendering is pure CPU work).
+
+    The workers come from a forkserver, so they never inherit the parent's database connections.
+    """
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != processes:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["bimtek.certificates.pdf"])
+            _pool, _pool_size = ProcessPoolExecutor(processes, mp_context=ctx), processes
+        pool = _pool
+
+    def render(items, template):
+        fn = functools.partial(services.pdf.render_certificate, template=template, fonts_dir=services.FONTS_DIR)
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (2 * processes))))
+
+    return render
 
 
 @task()
@@ -60,6 +97,10 @@ def run_issue_job(job_id: int, *, batch_size: int = BATCH_SIZE, render_hook=None
         job.total = len(holders)
         ctx = services.issue_context(event, user=user, job_id=job.id)
         ctx.render_hook = render_hook
+        processes = render_processes()
+        if processes > 1:
+            ctx.renderer = pool_renderer(processes)
+            batch_size = max(batch_size, 8 * processes)
         db.session.commit()
         done = 0
         for start in range(0, len(holders), batch_size):

@@ -640,3 +640,36 @@ def test_certificates_tab_is_in_the_event_menu(client):
     login(client, user)
     html = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
     assert f'href="/manage/events/{event.id}/certificates" aria-current="page"' in html
+
+
+def test_verification_in_english(client):
+    client.get("/lang/en")
+    html = client.get("/verify/ABCD-EFGH-JKMN").get_data(as_text=True)
+    assert "Certificate not found" in html
+
+
+def test_render_processes_give_the_same_result(make_app, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one database is enough: this checks the process pool, not SQL")
+    app = make_app(CERT_RENDER_PROCESSES=2)
+    with app.app_context():
+        user, event, regs = make_cert_event(participants=5)
+        job = issue(event, user)
+        assert job.status == "done"
+        certs = certs_of(event)
+        assert [c.seq for c in certs] == [1, 2, 3, 4, 5]
+        for cert, reg in zip(certs, regs, strict=True):
+            data = services.served_file(cert).read_bytes()
+            assert services.pdf.pdf_sha256(data) == cert.sha256 and reg.full_name in pdf_text(data)
+
+
+def test_cli_issue_and_signing_key(runner, tmp_path):
+    user, event, _ = make_cert_event(participants=2)
+    result = runner.invoke(args=["certificates", "issue", str(event.id), "--no-email"])
+    assert result.exit_code == 0, result.output
+    assert "done, 2/2" in result.output
+    assert len(certs_of(event)) == 2
+    key = tmp_path / "k.p12"
+    result = runner.invoke(args=["certificates", "make-signing-key", str(key), "--password", "pw"])
+    assert result.exit_code == 0 and key.stat().st_size > 0
+    assert runner.invoke(args=["certificates", "issue", "99999"]).exit_code != 0
