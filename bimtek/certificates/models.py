@@ -77,6 +77,7 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("series_id", "seq"),
+        UniqueConstraint("event_id", "number"),
         # One current certificate per person and role: current_flag is True for the latest one and NULL
         # once it is replaced (NULLs never collide), so re-issues keep their history.
         UniqueConstraint("event_id", "role", "holder_key", "current_flag"),
@@ -87,7 +88,7 @@ class Certificate(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     series_id: Mapped[int] = mapped_column(ForeignKey("certificate_series.id"))
     seq: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(200), unique=True)
+    number: Mapped[str] = mapped_column(String(200), index=True)
     role: Mapped[str] = mapped_column(String(20))
     # The registration (participants) survives retention purges as NULL; holder_key stays.
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)

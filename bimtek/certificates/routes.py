@@ -308,8 +308,31 @@ SETTINGS_FORM_FIELDS = ("number_pattern", "series_code", "signatory_name", "sign
                         "issue_place", "issue_date", "template", "layout")  # fmt: skip
 
 
+LAYOUT_INPUTS = ("x_mm", "y_mm", "width_mm", "size_pt", "font", "align", "color", "max_lines")
+
+
+def _layout_from_table() -> dict | None:
+    """The field table of the settings form (one row per field: on/off, position, size, font, colour)."""
+    if "layout_table" not in request.form:
+        return None
+    layout = {}
+    for name in sorted(services.pdf.TEMPLATE_FIELDS):
+        if f"lf-{name}-on" not in request.form:
+            continue
+        values = {}
+        for key in LAYOUT_INPUTS:
+            value = request.form.get(f"lf-{name}-{key}", "").strip()
+            if value:
+                values[key] = value
+        layout[name] = values
+    return layout
+
+
 def _settings_form() -> dict:
     raw = {k: request.form.get(k, "") for k in SETTINGS_FORM_FIELDS if k in request.form}
+    table = _layout_from_table()
+    if table is not None:
+        raw["layout"] = table
     raw["back_page"] = "back_page" in request.form
     return raw
 
@@ -320,6 +343,7 @@ def _settings_values(settings) -> dict:
     values = {k: getattr(settings, k) for k in SETTINGS_FORM_FIELDS}
     values["issue_date"] = settings.issue_date.isoformat() if settings.issue_date else ""
     values["layout"] = json.dumps(settings.layout or services.DEFAULT_LAYOUT, indent=1, ensure_ascii=False)
+    values["layout_rows"] = settings.layout or services.DEFAULT_LAYOUT
     values["back_page"] = settings.back_page
     return values
 
@@ -333,6 +357,8 @@ def manage_settings(event):
     errors, values = {}, _settings_values(settings)
     if request.method == "POST":
         values = {**values, **_settings_form()}
+        if isinstance(values.get("layout"), dict):
+            values["layout_rows"] = values["layout"]
         try:
             services.update_settings(event, _settings_form(), user=current_user)
             db.session.commit()

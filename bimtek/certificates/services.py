@@ -6,6 +6,7 @@ because a bulk issue must survive a crash halfway with everything before the cra
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -141,6 +142,9 @@ def layout_fields(layout: dict) -> dict[str, pdf.FieldSpec]:
                     kwargs[k] = float(kwargs[k].replace(",", "."))
             if "max_lines" in kwargs:
                 kwargs["max_lines"] = int(kwargs["max_lines"])
+            kwargs.setdefault("width_mm", 50.0)
+            kwargs.setdefault("x_mm", 0.0)
+            kwargs.setdefault("y_mm", 0.0)
             specs[name] = pdf.FieldSpec(**kwargs)
     except (pdf.CertificateRenderError, TypeError, ValueError) as err:
         raise Invalid("invalid", "Tata letak tidak valid.", fields={"layout": str(err)}) from err
@@ -205,8 +209,7 @@ def update_settings(event: Event, raw: dict, *, user) -> CertificateSettings:
                 errors["layout"] = "Tata letak harus berupa JSON yang valid."
         if layout is not None:
             try:
-                layout_fields(layout)
-                values["layout"] = layout
+                values["layout"] = {n: dataclasses.asdict(spec) for n, spec in layout_fields(layout).items()}
             except Invalid as err:
                 errors.update(err.fields)
     if values.get("template", settings.template) == "background" and not settings.background_image:
@@ -729,6 +732,27 @@ def reissue(cert: Certificate, *, user, name: str | None = None) -> Certificate:
 ISSUE_SCOPES = ("eligible", "selected", "speakers", "panitia")
 
 
+def _check_number_free(event: Event, settings: CertificateSettings) -> None:
+    """Refuse to start when the next number is already another event's (same series code and pattern)."""
+    code = series_code(event, settings)
+    series = db.session.scalar(
+        select(CertificateSeries).where(CertificateSeries.event_id == event.id, CertificateSeries.code == code)
+    )
+    seq = series.next_seq if series else 1
+    try:
+        number = numbering.format_number(settings.number_pattern, seq, code, issue_date(event, settings))
+    except numbering.NumberingError as err:
+        raise Invalid("invalid", str(err), fields={"number_pattern": str(err)}) from err
+    clash = db.session.scalar(
+        select(Certificate.id).where(Certificate.number == number, Certificate.event_id != event.id).limit(1)
+    )
+    if clash is not None:
+        raise Conflict(
+            "number_taken",
+            f"Nomor {number} sudah dipakai sertifikat kegiatan lain. Ubah kode seri atau pola nomor di pengaturan.",
+        )
+
+
 def start_issue_job(event: Event, raw: dict, *, user):
     """Check an issue request and record its job (the caller commits, then enqueues the task)."""
     from bimtek.jobs import start_job
@@ -755,6 +779,7 @@ def start_issue_job(event: Event, raw: dict, *, user):
     if scope == "panitia" and not any(str(n).strip() for n in names):
         raise Invalid("invalid", "Tulis minimal satu nama panitia.", fields={"names": "Wajib diisi."})
     holders = holders_for(event, scope, registration_ids=ids, names=names)
+    _check_number_free(event, settings)
     params = {
         "scope": scope,
         "registration_ids": ids,

@@ -673,3 +673,37 @@ def test_cli_issue_and_signing_key(runner, tmp_path):
     result = runner.invoke(args=["certificates", "make-signing-key", str(key), "--password", "pw"])
     assert result.exit_code == 0 and key.stat().st_size > 0
     assert runner.invoke(args=["certificates", "issue", "99999"]).exit_code != 0
+
+
+def test_same_series_code_in_two_events_is_caught_before_issuing(app):
+    user, first, _ = make_cert_event(participants=1)
+    issue(first, user)
+    _, second, _ = make_cert_event(participants=1)
+    with pytest.raises(services.Conflict) as err:
+        services.start_issue_job(second, {"scope": "eligible"}, user=user)
+    assert "sudah dipakai" in err.value.message
+    services.update_settings(second, {"series_code": "BIMTEK-MEDSOS-B"}, user=user)
+    issue(second, user)
+    assert certs_of(second)[0].number == "001/BIMTEK-MEDSOS-B/KOMINFO/VIII/2030"
+
+
+def test_layout_table_positions_fields_on_background(client):
+    user, event, _ = make_cert_event(participants=0)
+    login(client, user)
+    url = f"/manage/events/{event.id}/certificates/settings/image/background"
+    client.post(url, data={"image": (io.BytesIO(_png()), "bg.png")}, content_type="multipart/form-data")
+    page = client.get(f"/manage/events/{event.id}/certificates/settings").get_data(as_text=True)
+    assert 'name="lf-name-x_mm" value="20"' in page
+    form = {"template": "background", "number_pattern": services.DEFAULT_NUMBER_PATTERN, "signatory_name": "Dr. A",
+            "layout_table": "1", "lf-name-on": "1", "lf-name-x_mm": "30", "lf-name-y_mm": "100",
+            "lf-name-width_mm": "200", "lf-name-size_pt": "24", "lf-name-font": "serif-bold", "lf-name-align": "left",
+            "lf-name-color": "#1f3a5f", "lf-name-max_lines": "2", "lf-qr-on": "1", "lf-qr-x_mm": "240",
+            "lf-qr-y_mm": "150", "lf-qr-width_mm": "30"}  # fmt: skip
+    assert client.post(f"/manage/events/{event.id}/certificates/settings", data=form).status_code == 302
+    layout = services.get_settings(event).layout
+    assert set(layout) == {"name", "qr"} and layout["name"]["x_mm"] == 30.0 and layout["name"]["align"] == "left"
+    bad = client.post(f"/manage/events/{event.id}/certificates/settings", data={**form, "lf-name-color": "merah"})
+    assert bad.status_code == 422 and services.get_settings(event).layout["name"]["color"] == "#1f3a5f"
+    preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
+    assert "Nama Peserta Contoh" in pdf_text(preview.data)
+    assert len(scan_qr(preview.data)) == 1
