@@ -1,0 +1,161 @@
+"""Background jobs: bulk issuing (crash-safe and resumable) and the "your certificate is ready" email."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.accounts.models import User
+from bimtek.certificates import services
+from bimtek.certificates.models import Certificate
+from bimtek.core.mail import send_email
+from bimtek.core.models import Job
+from bimtek.core.time import utcnow
+from bimtek.events.models import Event
+from bimtek.extensions import db
+from bimtek.jobs import finish_job, task
+from bimtek.registration.models import Registration
+
+log = logging.getLogger("bimtek.certificates")
+BATCH_SIZE = 10
+RETRIES = 3
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def render_processes() -> int:
+    """How many processes render PDFs for one job (CERT_RENDER_PROCESSES / BIMTEK_CERT_RENDER_PROCESSES)."""
+    value = current_app.config.get("CERT_RENDER_PROCESSES") or os.environ.get("BIMTEK_CERT_RENDER_PROCESSES") or 1
+    return max(1, int(value))
+
+
+def pool_renderer(processes: int):
+    """A renderer that spreads a batch over worker processes (rendering is pure CPU work).
+
+    The workers come from a forkserver, so they never inherit the parent's database connections.
+    """
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != processes:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["bimtek.certificates.pdf"])
+            _pool, _pool_size = ProcessPoolExecutor(processes, mp_context=ctx), processes
+        pool = _pool
+
+    def render(items, template):
+        fn = functools.partial(services.pdf.render_certificate, template=template, fonts_dir=services.FONTS_DIR)
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (2 * processes))))
+
+    return render
+
+
+@task()
+def issue_certificates_task(job_id: int) -> None:
+    """Queue entry point of a bulk issue job."""
+    run_issue_job(job_id)
+
+
+@task()
+def send_ready_emails_task(certificate_ids: list[int]) -> None:
+    """Queue entry point: tell participants their certificate is ready."""
+    send_ready_emails(certificate_ids)
+
+
+def run_issue_job(job_id: int, *, batch_size: int = BATCH_SIZE, render_hook=None) -> Job | None:
+    """Issue a job's certificates, committing every batch; safe to run again after a crash.
+
+    Who to issue for is recomputed on every run, and each batch skips people who already hold a current
+    certificate, so a restarted (or duplicated) job finishes the work without issuing anyone twice.
+    A number is taken in the same transaction that inserts its certificate, so a failed batch gives its
+    numbers back: no gaps.
+    """
+    job = db.session.get(Job, job_id)
+    if job is None or job.status == "done":
+        return job
+    event = db.session.get(Event, job.event_id)
+    job.status, job.error, job.finished_at, job.done, job.failed = "running", None, None, 0, 0
+    db.session.commit()
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    params = dict(job.params or {})
+    try:
+        holders = services.holders_for(
+            event, params.get("scope", "eligible"), registration_ids=params.get("registration_ids"),
+            names=params.get("names"),
+        )  # fmt: skip
+        job.total = len(holders)
+        ctx = services.issue_context(event, user=user, job_id=job.id)
+        ctx.render_hook = render_hook
+        processes = render_processes()
+        if processes > 1:
+            ctx.renderer = pool_renderer(processes)
+            batch_size = max(batch_size, 8 * processes)
+        db.session.commit()
+        done = 0
+        for start in range(0, len(holders), batch_size):
+            batch = holders[start : start + batch_size]
+            for attempt in range(RETRIES):
+                try:
+                    issued, _already = services.issue_batch(ctx, batch, actor=user or "system")
+                    job.done = done + len(batch)
+                    db.session.commit()
+                    break
+                except IntegrityError:
+                    # Another run got there first despite the lock (e.g. a series created concurrently):
+                    # nothing of this batch was kept; look again at who still needs one.
+                    db.session.rollback()
+                    if attempt == RETRIES - 1:
+                        raise
+            done += len(batch)
+            ids = [c.id for c in issued if c.role == "peserta"]
+            if ids and params.get("notify", True):
+                send_ready_emails_task(ids)
+        finish_job(job)
+        db.session.commit()
+    except Exception as err:
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        finish_job(job, error=f"{type(err).__name__}: {err}"[:500])
+        db.session.commit()
+        log.exception("Certificate job %s failed", job_id)
+        raise
+    return job
+
+
+def send_ready_emails(certificate_ids: list[int]) -> int:
+    """Email each participant once (emailed_at marks it), with their private download link."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    sent = 0
+    rows = db.session.execute(
+        select(Certificate, Registration)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Certificate.id.in_(certificate_ids), Certificate.emailed_at.is_(None), Certificate.status == "valid")
+    ).all()
+    for cert, reg in rows:
+        link = f"{base}/r/{reg.manage_token}/sertifikat"
+        ok = send_email(
+            reg.email,
+            f"Sertifikat Anda sudah terbit: {cert.event_title}"[:200],
+            "certificates_ready",
+            name=cert.name,
+            number=cert.number,
+            event_title=cert.event_title,
+            link=link,
+            verify_link=services.verify_url(base, cert.verification_code),
+        )
+        if ok:
+            cert.emailed_at = utcnow()
+            db.session.commit()
+            sent += 1
+    return sent
