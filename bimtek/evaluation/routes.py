@@ -18,6 +18,8 @@ from bimtek.nav import add_event_tab
 
 bp = Blueprint("evaluation", __name__)
 add_event_tab("evaluation.manage", _l("Evaluasi"), "manage", 60)
+# Question texts come from the database: translate only the default ones (never format organizer text).
+bp.add_app_template_filter(services.display_text, "question_text")
 
 
 def _question(event, question_id: int) -> EvaluationQuestion:

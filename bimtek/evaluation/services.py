@@ -53,6 +53,16 @@ SCOPE_LABELS = {"event": "Sekali", "session": "Setiap sesi", "speaker": "Setiap 
 KIND_LABELS = {"scale": "Skala 1–5", "text": "Teks bebas"}
 MODE_LABELS = {"": "Semua peserta", "onsite": "Peserta luring", "online": "Peserta daring"}
 REQUIRED = "Wajib diisi."
+DEFAULT_TEXTS = frozenset(q[3] for q in DEFAULT_QUESTIONS)
+
+
+def display_text(text: str) -> str:
+    """A question in the reader's language: default questions are translated, the organizer's own shown as typed."""
+    if text in DEFAULT_TEXTS:
+        from flask_babel import gettext
+
+        return gettext(text)
+    return text
 
 
 def get_settings(event_id: int) -> EvaluationSettings | None:
@@ -268,7 +278,9 @@ def build_form(event: Event, mode: str | None, qs: list[EvaluationQuestion] | No
         per_session = [q for q in in_section if q.scope == "session"]
         if per_session:
             for s in event.sessions:
-                sec.groups.append(FormGroup(s.title, items=[FormItem(f"q{q.id}_s{s.id}", q, s.id) for q in per_session]))
+                sec.groups.append(
+                    FormGroup(s.title, items=[FormItem(f"q{q.id}_s{s.id}", q, s.id) for q in per_session])
+                )
         per_speaker = [q for q in in_section if q.scope == "speaker"]
         if per_speaker:
             for s, sp in narasumber(event):
@@ -584,9 +596,15 @@ def form_json(sections: list[FormSection]) -> list[dict]:
                     "heading": g.heading,
                     "subheading": g.subheading,
                     "items": [
-                        {"key": it.key, "question_id": it.question.id, "text": it.question.text,
-                         "kind": it.question.kind, "required": it.question.required,
-                         "session_id": it.session_id, "speaker_id": it.speaker_id}
+                        {
+                            "key": it.key,
+                            "question_id": it.question.id,
+                            "text": it.question.text,
+                            "kind": it.question.kind,
+                            "required": it.question.required,
+                            "session_id": it.session_id,
+                            "speaker_id": it.speaker_id,
+                        }
                         for it in g.items
                     ],  # fmt: skip
                 }
