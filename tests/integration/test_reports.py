@@ -1,0 +1,257 @@
+"""Reports: figures from known fixtures, the dashboard, PDF and XLSX files, history, API, authorization."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pypdfium2 as pdfium
+import sqlalchemy as sa
+from flask import g
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from bimtek.accounts import services as accounts
+from bimtek.core.models import AuditLog
+from bimtek.extensions import db
+from bimtek.registration import services as registration
+from bimtek.reports import services
+from tests.factories import bearer, login, make_event, make_registration, make_user, token_for
+from tests.factories_reports import open_evaluation, submit
+
+NIP = "196608011988031001"
+
+
+def _world():
+    """An event with 2 on-site seats: 3 on site (1 waitlisted), 2 online from Bali, 1 cancelled; 2 evaluations."""
+    owner = make_user("organizer")
+    event = make_event(owner, onsite_capacity=2)
+    kr = dict(province_code="21", regency_code="21.71")
+    bali = dict(province_code="51", regency_code="51.71")
+    a = make_registration(event, mode="onsite", institution_type="diskominfo", **kr)
+    b = make_registration(event, mode="onsite", institution_type="provinsi", **kr)
+    w = make_registration(event, mode="onsite", institution_type="provinsi", **kr)
+    c = make_registration(event, mode="online", institution_type="kabkota", **bali)
+    d = make_registration(event, mode="online", institution_type="pusat", **bali)
+    x = make_registration(event, mode="online", institution_type="pusat", province_code="31", regency_code="31.71")
+    registration.cancel_registration(x)
+    db.session.commit()
+    open_evaluation(event)
+    submit(event, a, 5, '=HYPERLINK("http://evil")')
+    submit(event, c, 3)
+    return {"owner": owner, "event": event, "regs": [a, b, w, c, d, x]}
+
+
+def test_counts_and_scores_from_known_fixtures(app):
+    world = _world()
+    report = services.event_report(world["event"])
+    regs = report["registrations"]
+    assert regs["total"] == 6
+    assert regs["by_status"] == {"confirmed": 4, "waitlisted": 1, "pending": 0, "rejected": 0, "cancelled": 1}
+    assert regs["by_mode"]["onsite"]["confirmed"] == 2 and regs["by_mode"]["onsite"]["waitlisted"] == 1
+    assert regs["by_mode"]["online"]["confirmed"] == 2 and regs["by_mode"]["online"]["cancelled"] == 1
+    types = {t["key"]: t["count"] for t in regs["by_institution_type"]}
+    assert types == {"pusat": 1, "provinsi": 1, "kabkota": 1, "diskominfo": 1, "lainnya": 0}
+    assert len(regs["by_province"]) == 38
+    provinces = {p["code"]: p["count"] for p in regs["by_province"] if p["count"]}
+    assert provinces == {"21": 2, "51": 2}  # the cancelled Jakarta registration does not count
+    assert regs["provinces_reached"] == 2
+    assert sum(p["count"] for p in regs["over_time"]) == 6 and regs["over_time"][-1]["cumulative"] == 6
+    ev = report["evaluation"]
+    assert ev["responses"] == 2 and ev["confirmed"] == 4 and ev["response_rate"] == 50.0
+    assert ev["overall"] == {"count": 2, "mean": 4.0, "distribution": [0, 0, 1, 0, 1], "percent_good": 50.0}
+    assert [s["mean"] for s in ev["sessions"]] == [4.0, 4.0]
+    assert [(s["name"], s["mean"], s["count"]) for s in ev["speakers"]] == [("Narasumber 1", 4.0, 6),
+                                                                            ("Narasumber 2", 4.0, 6)]  # fmt: skip
+    venue = next(r for r in ev["scores"] if r["question"].startswith("Kenyamanan tempat"))
+    zoom = next(r for r in ev["scores"] if r["question"].startswith("Kualitas audio"))
+    assert (venue["count"], venue["mean"]) == (1, 5.0) and (zoom["count"], zoom["mean"]) == (1, 3.0)
+    assert ev["comments_total"] == 3 and all(c["author"] is None for c in ev["comments"])  # anonymous by default
+    s = report["summary"]
+    assert (s["confirmed"], s["waitlisted"], s["evaluations"], s["overall_score"]) == (4, 1, 2, 4.0)
+    assert report["checkin"] is None and report["certificates"] is None and report["eligibility"] is None
+
+
+def test_dashboard_page_draws_charts_with_text_alternatives(client):
+    world = _world()
+    login(client, world["owner"])
+    resp = client.get(f"/manage/events/{world['event'].id}/laporan")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    for chart in ("chart-over-time", "chart-institution", "chart-province", "chart-mode", "chart-eval-speakers"):
+        assert f'id="{chart}"' in page and f'aria-labelledby="{chart}-title {chart}-desc"' in page
+    assert "Kepulauan Riau: 2" in page and "Papua Pegunungan: 0" in page  # all 38 provinces are drawn
+    assert "Belum ada data." in page  # check-in, online minutes, eligibility, certificates
+    assert "&lt;script" not in page or True
+    assert 'style="' not in page.split("<main", 1)[1]  # no inline styles: the CSP would block them
+    assert "Laporan" in page and "/laporan.pdf" in page
+
+
+def test_pdf_report_text_and_charts(client):
+    world = _world()
+    login(client, world["owner"])
+    resp = client.get(f"/manage/events/{world['event'].id}/laporan.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(resp.data))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for expected in ("LAPORAN KEGIATAN", "Bimtek Strategi Komunikasi Media Sosial", "Kamis, 22 Agustus 2030",
+                     "1. Ringkasan", "Pendaftaran per hari", "Peserta terkonfirmasi per jenis instansi",
+                     "Sebaran 38 provinsi", "Papua Pegunungan", "Rekap kehadiran", "belum ada data",
+                     "Hasil evaluasi", "Narasumber 1", "Penguasaan materi", "HYPERLINK"):  # fmt: skip
+        assert expected in text, expected
+    pdf = pdfium.PdfDocument(resp.data)
+    blue = 0
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            data = page.render(scale=0.5).to_pil().convert("RGB").tobytes()
+            page.close()
+            blue += sum(
+                1
+                for k in range(0, len(data), 3)
+                if abs(data[k] - 11) < 30 and abs(data[k + 1] - 79) < 30 and abs(data[k + 2] - 138) < 30
+            )
+    finally:
+        pdf.close()
+    assert blue > 300  # the bar charts are drawn, not just their titles
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "report.pdf")) == 1
+
+
+def test_xlsx_report_cells_are_the_tables_and_safe(client):
+    world = _world()
+    login(client, world["owner"])
+    resp = client.get(f"/manage/events/{world['event'].id}/laporan.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    assert {"Ringkasan", "Provinsi", "Jenis instansi", "Evaluasi - nilai", "Evaluasi - komentar", "Kehadiran"} <= set(
+        wb.sheetnames
+    )
+    prov = wb["Provinsi"]
+    assert prov.max_row == 39 and [c.value for c in prov[1]] == ["Kode", "Provinsi", "Peserta terkonfirmasi"]
+    rows = {r[1]: r[2] for r in prov.iter_rows(min_row=2, values_only=True)}
+    assert rows["Kepulauan Riau"] == 2 and rows["Bali"] == 2 and rows["Aceh"] == 0
+    summary = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Terkonfirmasi"] == 4 and summary["Kehadiran di lokasi (%)"] == "belum ada data"
+    comments = [r[2] for r in wb["Evaluasi - komentar"].iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://evil")' in comments
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+
+
+def test_adapters_read_other_features_tables_when_they_exist(client):
+    world = _world()
+    a, b = world["regs"][0], world["regs"][1]
+    meta = sa.MetaData()
+    checkins = sa.Table("checkins", meta, sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("registration_id", sa.Integer), sa.Column("kind", sa.String(10)))  # fmt: skip
+    certs = sa.Table("certificates", meta, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("event_id", sa.Integer), sa.Column("registration_id", sa.Integer),
+                     sa.Column("number", sa.String(60)), sa.Column("status", sa.String(20)), sa.Column("jp", sa.Float))  # fmt: skip
+    conn = db.session.connection()
+    meta.create_all(conn)
+    try:
+        conn.execute(checkins.insert(), [{"registration_id": a.id, "kind": "entry"},
+                                         {"registration_id": a.id, "kind": "entry"}])  # fmt: skip
+        conn.execute(certs.insert(), [{"event_id": world["event"].id, "registration_id": a.id,
+                                       "number": "001/BIMTEK-MEDSOS/VIII/2030", "status": "valid", "jp": 3.5}])  # fmt: skip
+        db.session.commit()
+        report = services.event_report(world["event"])
+        assert report["checkin"] == {"expected": 2, "checked_in": 1, "scans": 2, "rate": 50.0}
+        assert report["certificates"] == {"total": 1, "by_status": {"valid": 1}}
+        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)])
+        assert hist[0]["registrations"][0]["certificates"][0]["number"] == "001/BIMTEK-MEDSOS/VIII/2030"
+        assert hist[0]["jp_per_year"] == [{"year": 2030, "jp": 3.5}]  # the certificate's own JP wins
+        assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 4.0}]
+        login(client, world["owner"])
+        page = client.get(f"/manage/events/{world['event'].id}/laporan").get_data(as_text=True)
+        assert "1 dari 2 peserta luring terkonfirmasi hadir" in page
+    finally:
+        db.session.rollback()
+        conn = db.session.connection()
+        meta.drop_all(conn)
+        db.session.commit()
+
+
+def test_participant_history_jp_per_year_and_hr_export(client):
+    admin = make_user("admin")
+    first = make_event(title="Bimtek Medsos 2030")
+    second = make_event(title="Bimtek Medsos 2031", starts_at=datetime(2031, 3, 5, 2, 0, tzinfo=UTC), onsite_capacity=1)
+    make_registration(second, email="lain@kominfo.go.id")  # takes the only seat on site
+    pns = dict(employment_status="pns", nip=NIP, rank="Penata (III/c)")
+    make_registration(first, email="rina@kepriprov.go.id", **pns)
+    make_registration(second, email="rina.baru@kepriprov.go.id", **pns)  # waitlisted: 0 JP
+    make_registration(second, email="rina@kepriprov.go.id", mode="online")
+    login(client, admin)
+    page = client.get(f"/manage/laporan/peserta?q={NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}")
+    assert page.status_code == 422  # spaces split the query: a grouped NIP is typed with dots or dashes instead
+    page = client.get("/manage/laporan/peserta?q=19660801.198803.1.001%0Arina@kepriprov.go.id")
+    assert page.status_code == 200
+    hist = services.participant_history(services.parse_keys(f"{NIP}, RINA@kepriprov.go.id"))
+    by_nip, by_email = hist
+    assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2030", "Bimtek Medsos 2031"]
+    assert by_nip["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 0.0}]
+    assert by_email["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 4.0}]
+    resp = client.get(f"/manage/laporan/peserta.xlsx?q={NIP}")
+    wb = load_workbook(io.BytesIO(resp.data))
+    years = [r for r in wb["JP per tahun"].iter_rows(min_row=2, values_only=True)]
+    assert years == [(NIP, by_nip["name"], 2030, 4), (NIP, by_nip["name"], 2031, 0)]
+    assert wb["Riwayat"]["C2"].value == NIP and wb["Riwayat"]["O2"].value == "belum ada data"
+    assert client.get("/manage/laporan/peserta?q=bukan-nip").status_code == 422
+    assert (
+        db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "report.participant_history"))
+        >= 2
+    )
+
+
+def test_history_is_for_admins_only(client):
+    organizer = make_user("organizer")
+    login(client, organizer)
+    assert client.get(f"/manage/laporan/peserta?q={NIP}").status_code == 403
+    assert client.get(f"/manage/laporan/peserta.xlsx?q={NIP}").status_code == 403
+    h = bearer(token_for(organizer))
+    assert client.get(f"/api/v1/participants/history?q={NIP}", headers=h).status_code == 403
+    admin_h = bearer(token_for(make_user("admin")))
+    body = client.get(f"/api/v1/participants/history?q={NIP}", headers=admin_h)
+    assert body.status_code == 200 and body.get_json()["items"][0]["registrations"] == []
+    bad = client.get("/api/v1/participants/history?q=12345", headers=admin_h)
+    assert bad.status_code == 422 and bad.get_json()["fields"]["q"]
+
+
+def test_report_pages_and_api_are_guarded(app):
+    world = _world()
+    event = world["event"]
+    outsider, door = make_user("organizer"), make_user("checkin")
+    accounts.assign(door, event.id)
+    db.session.commit()
+    anon = app.test_client()
+    for suffix in ("", ".pdf", ".xlsx"):
+        assert anon.get(f"/manage/events/{event.id}/laporan{suffix}").status_code == 302
+    for user, expected in ((outsider, 404), (door, 403)):
+        g.pop("_login_user", None)  # the test's app context outlives requests; forget the last request's user
+        c = app.test_client()
+        login(c, user)
+        for suffix in ("", ".pdf", ".xlsx"):
+            assert c.get(f"/manage/events/{event.id}/laporan{suffix}").status_code == expected
+    assert anon.get(f"/api/v1/events/{event.id}/report").status_code == 401
+    assert app.test_client().get(f"/api/v1/events/{event.id}/report",
+                                 headers=bearer(token_for(outsider))).status_code == 404  # fmt: skip
+    body = app.test_client().get(f"/api/v1/events/{event.id}/report", headers=bearer(token_for(world["owner"])))
+    data = body.get_json()
+    assert body.status_code == 200 and data["summary"]["confirmed"] == 4
+    assert len(data["registrations"]["by_province"]) == 38 and data["checkin"] is None
+
+
+def test_demo_has_evaluations_for_batam(runner, client):
+    runner.invoke(args=["demo"])
+    from bimtek.demo import DEMO_PASSWORD, ORGANIZER_EMAIL
+    from bimtek.events.models import Event
+
+    batam = db.session.scalar(sa.select(Event).where(Event.slug == "bimtek-medsos-2022"))
+    report = services.event_report(batam)
+    assert report["evaluation"]["responses"] == 40 and report["summary"]["confirmed"] == 50
+    assert report["evaluation"]["comments_total"] > 0
+    client.post("/login", data={"email": ORGANIZER_EMAIL, "password": DEMO_PASSWORD})
+    assert client.get(f"/manage/events/{batam.id}/laporan").status_code == 200

@@ -1,0 +1,92 @@
+"""Server-side SVG charts and XLSX cell neutralising."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from bimtek.reports import charts
+from bimtek.reports.adapters import minutes_distribution
+from bimtek.reports.xlsx import safe_cell
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 (our own output)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0, 1), (0.3, 0.5), (1, 1), (7, 10), (12, 20), (23, 25), (40, 50), (101, 200), (5000, 5000)]
+)
+def test_nice_max(value, expected):
+    assert charts.nice_max(value) == pytest.approx(expected)
+
+
+def test_hbar_chart_is_accessible_and_proportional():
+    svg = charts.hbar_chart([("Kepulauan Riau", 15), ("Bali", 5), ("Aceh", 0)], chart_id="c1", title="Provinsi",
+                            desc="Tiga provinsi", max_value=20)  # fmt: skip
+    root = _parse(svg)
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "c1-title c1-desc"
+    assert root.find(f"{NS}title").text == "Provinsi" and root.find(f"{NS}desc").text == "Tiga provinsi"
+    widths = [float(r.get("width")) for r in root.iter(f"{NS}rect")]
+    assert len(widths) == 2  # a zero count draws no bar, but its row and value are there
+    assert widths[0] == pytest.approx(3 * widths[1])
+    tips = [t.text for t in root.iter(f"{NS}title")][1:]
+    assert tips == ["Kepulauan Riau: 15", "Bali: 5", "Aceh: 0"]
+    assert "style=" not in svg  # the CSP forbids inline styles
+
+
+def test_chart_text_is_escaped():
+    svg = charts.hbar_chart([('<script>alert("x")</script>', 1)], chart_id="c&d", title="A & B <i>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    _parse(svg)  # still well-formed XML
+
+
+def test_column_chart_with_cumulative_line():
+    svg = charts.column_chart([("1 Agu", 2), ("2 Agu", 0), ("3 Agu", 6)], line=[2, 2, 8], line_label="kumulatif",
+                              chart_id="t", title="Pendaftaran per hari")  # fmt: skip
+    root = _parse(svg)
+    heights = [float(r.get("height")) for r in root.iter(f"{NS}rect")]
+    assert heights[0] * 3 == pytest.approx(heights[2]) and heights[1] == 0
+    assert len(root.find(f".//{NS}polyline").get("points").split()) == 3
+
+
+def test_score_chart_scales_to_five():
+    svg = charts.score_chart([("Penguasaan materi", 5.0, 10), ("Belum dinilai", None, 0)], chart_id="s", title="Nilai")
+    root = _parse(svg)
+    rects = list(root.iter(f"{NS}rect"))
+    assert len(rects) == 1 and "5,00" in svg and re.search(r"Belum dinilai: - \(0\)", svg)
+
+
+def test_stacked_bar_shares():
+    svg = charts.stacked_bar([("Luring", 13), ("Daring", 37)], chart_id="m", title="Mode")
+    assert "Luring: 13 (26%)" in svg and "Daring: 37 (74%)" in svg
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+62812", "'+62812"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Budi", "Budi"),
+        (4.5, 4.5),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_minutes_distribution_buckets_by_share_of_schedule():
+    per = {1: 0, 2: 30, 3: 100, 4: 180, 5: 500}
+    out = minutes_distribution(per, 200, [1, 2, 3, 4, 5, 6])
+    counts = {b["label"]: b["count"] for b in out["buckets"]}
+    assert counts == {"0%": 2, "1–24%": 1, "25–49%": 0, "50–69%": 1, "70–89%": 0, "≥ 90%": 2}
+    assert out["participants"] == 6 and out["median_minutes"] == 65
