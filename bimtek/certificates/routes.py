@@ -107,7 +107,7 @@ def participant_download(manage_token: str):
     reasons = [] if cert else services.ineligibility_reasons(reg)
     html = render_template(
         "certificates/participant.html", reg=reg, cert=cert, reasons=reasons, event=reg.event,
-        rules_applied=services.attendance_rules_applied(),
+        rules_applied=services.attendance_rules_applied(reg.event),
     )  # fmt: skip
     resp = current_app.make_response(html)
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -173,7 +173,7 @@ def manage(event):
         "certificates/manage.html", event=event, certs=certs, total=total, page=page, per_page=PER_PAGE,
         role=role, status=status, q=q, roles=ROLES, counts=services.counts(event), eligible=eligible,
         pending=pending, speakers=speakers, pending_speakers=pending_speakers, jobs=jobs, settings=settings,
-        rules_applied=services.attendance_rules_applied(), labels=services.STATUS_LABELS,
+        rules_applied=services.attendance_rules_applied(event), labels=services.STATUS_LABELS,
         role_labels=services.ROLE_LABELS, errors={},
     )  # fmt: skip
 

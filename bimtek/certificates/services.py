@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bimtek.attendance.models import EligibilityRule, EligibilityVerdict
 from bimtek.certificates import numbering, pdf
 from bimtek.certificates import signing as sig
 from bimtek.certificates.models import (
@@ -290,58 +291,45 @@ def remove_image(event: Event, kind: str, *, user) -> None:
 # --------------------------------------------------------------------------------------- eligibility
 
 
-def attendance_rules_applied() -> bool:
-    """Whether the attendance feature's verdict table exists (checked at call time, not import time)."""
-    return "eligibility_verdicts" in db.metadata.tables
+def attendance_rules_applied(event: Event) -> bool:
+    """Whether the organizer has set an attendance rule for the event (then stored verdicts decide)."""
+    return db.session.scalar(select(EligibilityRule.id).where(EligibilityRule.event_id == event.id)) is not None
 
 
 def eligible_registration_ids(event: Event) -> set[int]:
     """Registrations of the event that qualify for a participant certificate.
 
-    With the attendance feature present, its stored verdicts decide (eligible = true); until then, every
-    confirmed registration qualifies and the pages say the attendance rule is not applied yet.
+    With an attendance rule set, the stored verdicts decide (the organizer's override wins over the
+    computed verdict); without one, every confirmed registration qualifies and the pages say so.
     """
     confirmed = select(Registration.id).where(Registration.event_id == event.id, Registration.status == "confirmed")
-    verdicts = db.metadata.tables.get("eligibility_verdicts")
-    if verdicts is None:
+    if not attendance_rules_applied(event):
         return set(db.session.scalars(confirmed))
-    rows = db.session.execute(
-        select(verdicts.c.registration_id).where(
-            verdicts.c.registration_id.in_(confirmed.scalar_subquery()), verdicts.c.eligible.is_(True)
+    final = func.coalesce(EligibilityVerdict.override, EligibilityVerdict.eligible)
+    rows = db.session.scalars(
+        select(EligibilityVerdict.registration_id).where(
+            EligibilityVerdict.event_id == event.id,
+            EligibilityVerdict.registration_id.in_(confirmed.scalar_subquery()),
+            final.is_(True),
         )
     )
-    return {r[0] for r in rows}
-
-
-def _reason_text(reason) -> str:
-    if isinstance(reason, dict):
-        return str(reason.get("message") or reason.get("text") or reason.get("code") or "")
-    return str(reason)
+    return set(rows)
 
 
 def ineligibility_reasons(registration: Registration) -> list[str]:
     """Why a participant does not (yet) qualify; empty when they do."""
     if registration.status != "confirmed":
         return ["pendaftaran tidak berstatus terkonfirmasi"]
-    verdicts = db.metadata.tables.get("eligibility_verdicts")
-    if verdicts is None:
+    if not attendance_rules_applied(registration.event):
         return []
-    row = db.session.execute(
-        select(verdicts.c.eligible, verdicts.c.reasons).where(verdicts.c.registration_id == registration.id)
-    ).first()
-    if row is None:
+    verdict = db.session.scalar(select(EligibilityVerdict).where(EligibilityVerdict.registration_id == registration.id))
+    if verdict is None:
         return ["kehadiran belum dinilai oleh panitia"]
-    if row.eligible:
+    if verdict.final:
         return []
-    reasons = row.reasons
-    if isinstance(reasons, str):
-        try:
-            reasons = json.loads(reasons)
-        except ValueError:
-            reasons = [reasons]
-    if isinstance(reasons, dict):
-        reasons = list(reasons.values())
-    texts = [t for t in (_reason_text(r) for r in (reasons or [])) if t]
+    if verdict.override is False and verdict.override_reason:
+        return [verdict.override_reason]
+    texts = [str(r) for r in (verdict.reasons or []) if str(r).strip()]
     return texts or ["syarat kehadiran tidak terpenuhi"]
 
 
