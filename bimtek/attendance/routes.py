@@ -14,7 +14,7 @@ from bimtek.accounts.access import event_view
 from bimtek.attendance import exports, presensi, services, verdicts
 from bimtek.attendance.models import PresensiWindow, ZoomImport, ZoomImportRow
 from bimtek.core import audit
-from bimtek.core.time import utcnow
+from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db, limiter
@@ -207,6 +207,7 @@ def presensi_windows(event):
         windows=presensi.windows(event.id),
         counts=presensi.record_counts(event.id),
         is_open=lambda w: presensi.is_open(w, now),
+        not_yet=lambda w: now < as_utc(w.opens_at),
         errors={},
     )
 
@@ -248,6 +249,17 @@ def presensi_open(event):
         db.session.rollback()
         flash("; ".join(_(m) for m in err.fields.values()) or _(err.message), "error")
         return redirect(url_for("attendance.presensi_windows", event_id=event.id))
+
+
+@bp.post("/manage/events/<int:event_id>/attendance/presensi/schedule")
+@login_required
+@event_view("manage")
+def presensi_schedule(event):
+    """Plan start and end windows (first and last 30 minutes) for every session that lacks them."""
+    count = sum(len(presensi.schedule_session_windows(event, s, user=current_user)) for s in event.sessions)
+    db.session.commit()
+    flash(_("%(n)s jendela presensi dijadwalkan.", n=count), "success")
+    return redirect(url_for("attendance.presensi_windows", event_id=event.id))
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/presensi/<int:window_id>/close")
