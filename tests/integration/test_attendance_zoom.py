@@ -289,3 +289,41 @@ def test_cli_previews_confirms_and_computes(world, app, tmp_path):
     assert result.exit_code == 0 and "of 5 participants eligible" in result.output
     bad = runner.invoke(args=["attendance", "import-zoom", "--session", "999999", str(path)])
     assert bad.exit_code != 0 and "No session" in bad.output
+
+
+_RESAVED_ROWS = [
+    ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest"],
+    ["José Ramos-Horta_Siti Nurhaliza", "SITI.NURHALIZA@natunakab.go.id", "08/25/2022 09:00:00 AM",
+     "08/25/2022 10:15:00 AM", "75", "No"],
+    ["Yohanes Tanoto", "yohanes.t@batam.go.id", "08/25/2022 09:30:00 AM", "08/25/2022 11:00:00 AM", "90", "No"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda rows: "\r\n".join(",".join(r) for r in rows).encode("cp1252"),  # re-saved by Excel (Windows)
+        lambda rows: ("\n".join("\t".join(r) for r in rows)).encode("utf-16"),  # Excel "Unicode text"
+        lambda rows: ("\ufeff" + "\n".join(";".join(r) for r in rows)).encode("utf-8"),  # Indonesian locale
+    ],
+    ids=["cp1252", "utf16-tabs", "semicolon-bom"],
+)
+def test_spreadsheet_resaved_variants_preview_confirm_and_reimport(world, encode):
+    data = encode(_RESAVED_ROWS)
+    api = world["client"].application.test_client()
+    headers = bearer(token_for(world["owner"]))
+    url = f"/api/v1/events/{world['event'].id}/sessions/{world['s1'].id}/zoom-imports"
+    first = api.post(
+        url, data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data", headers=headers
+    )
+    body = first.get_json()
+    assert first.status_code == 201 and body["people_matched"] == 2 and body["problems"] == []
+    assert any(p["name"].startswith("José Ramos-Horta") for p in body["people_list"])
+    api.post(f"/api/v1/events/{world['event'].id}/zoom-imports/{body['id']}/confirm", headers=headers)
+    assert _minutes(world["people"]["siti"].id, world["s1"].id) == 75
+    assert _minutes(world["people"]["yohanes"].id, world["s1"].id) == 60  # clipped at 10.30
+    again = api.post(
+        url, data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data", headers=headers
+    )
+    assert again.status_code == 200 and again.get_json()["created"] is False and again.get_json()["id"] == body["id"]
+    assert _count(AttendanceInterval) == 2
