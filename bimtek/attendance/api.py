@@ -8,7 +8,7 @@ from flask import abort, current_app, jsonify, request
 from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, token_required
-from bimtek.attendance import presensi, services, verdicts
+from bimtek.attendance import presensi, services, verdicts, webhooks
 from bimtek.attendance.models import ZoomImport, ZoomImportRow
 from bimtek.errors import Invalid
 from bimtek.events.models import EventSession
@@ -96,7 +96,7 @@ def dismiss_review(event, row_id: int):
 @public
 def zoom_webhook(event_id: int):
     """Zoom's webhook endpoint: authenticated by Zoom's HMAC signature over the raw body, not a token."""
-    result = services.handle_webhook(event_id, request.get_data(cache=True), request.headers)
+    result = webhooks.handle_webhook(event_id, request.get_data(cache=True), request.headers)
     db.session.commit()
     return jsonify(result)
 
