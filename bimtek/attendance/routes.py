@@ -77,7 +77,8 @@ def upload(event, session_id: int):
 def import_detail(event, import_id: int):
     """Preview (before confirmation) or result of one Zoom import."""
     imp = scoped(ZoomImport, event, import_id)
-    return render_template("attendance/import.html", event=event, imp=imp, summary=imp.summary or {})
+    waiting = services.pending_count(event.id, import_id=imp.id) if imp.status == "confirmed" else None
+    return render_template("attendance/import.html", event=event, imp=imp, summary=imp.summary or {}, waiting=waiting)
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/imports/<int:import_id>/confirm")

@@ -302,13 +302,14 @@ def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -
     return True
 
 
-def pending_count(event_id: int) -> int:
-    """Rows waiting for an organizer in the review queue."""
-    return db.session.scalar(
-        select(func.count(ZoomImportRow.id)).where(
-            ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending"
-        )
+def pending_count(event_id: int, *, import_id: int | None = None) -> int:
+    """Rows waiting for an organizer in the review queue (of one import, if given)."""
+    query = select(func.count(ZoomImportRow.id)).where(
+        ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending"
     )
+    if import_id is not None:
+        query = query.where(ZoomImportRow.import_id == import_id)
+    return db.session.scalar(query)
 
 
 def review_queue(event_id: int, status: str = "pending") -> list[ZoomImportRow]:

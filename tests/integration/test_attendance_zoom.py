@@ -206,6 +206,8 @@ def test_review_link_is_remembered_for_the_other_sessions(world):
     client.post(f"/manage/events/{event.id}/attendance/imports/{imp2.id}/confirm")
     assert _minutes(budi.id, s2.id) == pytest.approx(88.2, abs=0.01)  # 10.30-11.58:12
     assert api.get(f"/api/v1/events/{event.id}/zoom-review", headers=headers).get_json()["total"] == 0
+    page = client.get(f"/manage/events/{event.id}/attendance/imports/{imp.id}").get_data(as_text=True)
+    assert '<dd id="to-review">0</dd>' in page
 
 
 def test_dismiss_takes_a_row_out_without_credit_and_link_refuses_other_events(world, app):
