@@ -38,6 +38,31 @@ def upload_zoom_report(event, session_id: int):
     return jsonify({**services.import_json(imp), "created": created}), 201 if created else 200
 
 
+@api_bp.post("/events/<int:event_id>/zoom-imports")
+@token_required
+@event_view("manage")
+def upload_zoom_report_all_sessions(event):
+    """One meeting for the whole event: preview the report for every session it covers."""
+    upload = request.files.get("file")
+    data = upload.read() if upload else (request.get_data() if request.mimetype == "text/csv" else b"")
+    results, skipped = services.upload_report_all_sessions(
+        event, upload.filename if upload else "laporan-zoom.csv", data, user=acting_user()
+    )
+    db.session.commit()
+    items = [{**services.import_json(imp, with_groups=False), "created": created} for imp, created in results]
+    return jsonify({"items": items, "skipped_session_ids": [s.id for s in skipped]}), 201
+
+
+@api_bp.post("/events/<int:event_id>/zoom-imports/confirm")
+@token_required
+@event_view("manage")
+def confirm_all_zoom_imports(event):
+    """Confirm every preview of the event."""
+    count = services.confirm_all(event, user=acting_user())
+    db.session.commit()
+    return jsonify({"confirmed": count})
+
+
 @api_bp.get("/events/<int:event_id>/zoom-imports/<int:import_id>")
 @token_required
 @event_view("manage")
@@ -336,6 +361,22 @@ openapi.document("/events/{event_id}/sessions/{session_id}/zoom-imports", "post"
         "text/csv": {"schema": {"type": "string"}}}},
     "responses": {"201": _imp, "200": openapi.json_response("The same file was uploaded before", openapi.ref("ZoomImport")),
                   **openapi.errors(401, 403, 404, 422)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/zoom-imports", "post", {
+    "summary": "Upload one Zoom report for the whole event: a preview for every session it covers",
+    "security": _sec, "parameters": _path("event_id"),
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        "text/csv": {"schema": {"type": "string"}}}},
+    "responses": {"201": openapi.json_response("Previews", {"type": "object", "properties": {
+        "items": {"type": "array", "items": openapi.ref("ZoomImport")},
+        "skipped_session_ids": {"type": "array", "items": {"type": "integer"}}}}),
+        **openapi.errors(401, 403, 404, 422)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/zoom-imports/confirm", "post", {
+    "summary": "Confirm every preview of the event", "security": _sec, "parameters": _path("event_id"),
+    "responses": {"200": openapi.json_response("Count", {"type": "object", "properties": {
+        "confirmed": {"type": "integer"}}}), **openapi.errors(401, 403, 404)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/zoom-imports/{import_id}", "get", {
     "summary": "Get a Zoom import (preview or result)", "security": _sec, "parameters": _path("event_id", "import_id"),

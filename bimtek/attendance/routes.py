@@ -38,6 +38,7 @@ def overview(event):
         "attendance/overview.html",
         event=event,
         imports=services.session_groups(event.id),
+        previews=services.previews(event.id),
         pending=services.pending_count(event.id),
         rule=verdicts.get_rule(event),
         webhook=webhooks.webhook_config(event.id),
@@ -69,6 +70,39 @@ def upload(event, session_id: int):
             "info",
         )
     return redirect(url_for("attendance.import_detail", event_id=event.id, import_id=imp.id))
+
+
+@bp.post("/manage/events/<int:event_id>/attendance/zoom")
+@login_required
+@event_view("manage")
+def upload_all(event):
+    """One Zoom meeting for the whole event: preview the report for every session at once."""
+    upload_file = request.files.get("file")
+    data = upload_file.read() if upload_file else b""
+    try:
+        results, skipped = services.upload_report_all_sessions(
+            event, upload_file.filename if upload_file else "", data, user=current_user
+        )
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
+        return redirect(url_for("attendance.overview", event_id=event.id))
+    flash(_("Pratinjau dibuat untuk %(n)s sesi. Periksa lalu konfirmasi.", n=len(results)), "success")
+    if skipped:
+        flash(_("%(n)s sesi dilewati: tidak ada peserta dalam rentang waktunya.", n=len(skipped)), "info")
+    return redirect(url_for("attendance.overview", event_id=event.id) + "#pratinjau")
+
+
+@bp.post("/manage/events/<int:event_id>/attendance/imports/confirm-all")
+@login_required
+@event_view("manage")
+def confirm_all(event):
+    """Confirm every preview of the event."""
+    count = services.confirm_all(event, user=current_user)
+    db.session.commit()
+    flash(_("%(n)s laporan disimpan.", n=count), "success")
+    return redirect(url_for("attendance.overview", event_id=event.id))
 
 
 @bp.get("/manage/events/<int:event_id>/attendance/imports/<int:import_id>")

@@ -181,9 +181,12 @@ def _summary(analysis: Analysis, event: Event) -> dict:
 
 
 def upload_report(
-    event: Event, session: EventSession, filename: str, data: bytes, *, user=None
-) -> tuple[ZoomImport, bool]:
-    """Read an uploaded report into a preview; the same file again returns the earlier import (False)."""
+    event: Event, session: EventSession, filename: str, data: bytes, *, user=None, require_overlap: bool = False
+) -> tuple[ZoomImport, bool] | None:
+    """Read an uploaded report into a preview; the same file again returns the earlier import (False).
+
+    With ``require_overlap``, a report with nobody inside the session's time stores nothing (None).
+    """
     if session.event_id != event.id:
         raise NotFound("not_found", "Sesi tidak ditemukan.")
     if not data:
@@ -197,6 +200,8 @@ def upload_report(
     if existing is not None:
         return existing, False
     analysis = analyse_report(event, session, data)
+    if require_overlap and not any(g.minutes > 0 for g in analysis.groups):
+        return None
     imp = ZoomImport(
         event_id=event.id,
         session_id=session.id,
@@ -224,6 +229,45 @@ def upload_report(
             raise
         return existing, False
     return imp, True
+
+
+def upload_report_all_sessions(
+    event: Event, filename: str, data: bytes, *, user=None
+) -> tuple[list[tuple[ZoomImport, bool]], list[EventSession]]:
+    """One Zoom meeting for the whole event: preview the report for every session it covers.
+
+    Returns the (import, created) pairs and the sessions skipped because nobody was in them.
+    """
+    results, skipped = [], []
+    for session in event.sessions:
+        result = upload_report(event, session, filename, data, user=user, require_overlap=True)
+        if result is None:
+            skipped.append(session)
+        else:
+            results.append(result)
+    if not results:
+        raise Invalid(
+            "zoom_outside_sessions",
+            "Tidak ada kehadiran dalam laporan ini yang jatuh pada waktu sesi kegiatan. Periksa tanggal laporan.",
+            fields={"file": "Waktu dalam laporan tidak cocok dengan jadwal sesi."},
+        )
+    return results, skipped
+
+
+def previews(event_id: int) -> list[ZoomImport]:
+    """Imports of an event still waiting for confirmation."""
+    return list(
+        db.session.scalars(
+            select(ZoomImport)
+            .where(ZoomImport.event_id == event_id, ZoomImport.status == "preview")
+            .order_by(ZoomImport.session_id, ZoomImport.id)
+        )
+    )
+
+
+def confirm_all(event: Event, *, user=None, now: datetime | None = None) -> int:
+    """Confirm every preview of the event; returns how many were stored."""
+    return sum(confirm_import(imp, user=user, now=now) for imp in previews(event.id))
 
 
 def _iso(intervals: list[tuple[datetime, datetime]]) -> list[list[str]]:

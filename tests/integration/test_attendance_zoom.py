@@ -329,3 +329,41 @@ def test_spreadsheet_resaved_variants_preview_confirm_and_reimport(world, encode
     )
     assert again.status_code == 200 and again.get_json()["created"] is False and again.get_json()["id"] == body["id"]
     assert _count(AttendanceInterval) == 2
+
+
+def test_one_report_for_the_whole_event_previews_each_session_then_confirms_all(world):
+    client, event, s1, s2 = world["client"], world["event"], world["s1"], world["s2"]
+    resp = client.post(
+        f"/manage/events/{event.id}/attendance/zoom",
+        data={"file": (io.BytesIO(MEETING_BLOCK), "day.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Pratinjau dibuat untuk 2 sesi" in page and "2 pratinjau menunggu konfirmasi" in page
+    assert _count(AttendanceInterval) == 0
+    client.post(f"/manage/events/{event.id}/attendance/imports/confirm-all")
+    rina = world["people"]["rina"].id
+    assert _minutes(rina, s1.id) == 90 and _minutes(rina, s2.id) == pytest.approx(88.72, abs=0.01)
+    api = client.application.test_client()
+    headers = bearer(token_for(world["owner"]))
+    again = api.post(
+        f"/api/v1/events/{event.id}/zoom-imports",
+        data={"file": (io.BytesIO(MEETING_BLOCK), "day.csv")},
+        content_type="multipart/form-data",
+        headers=headers,
+    ).get_json()
+    assert [i["created"] for i in again["items"]] == [False, False]
+    assert api.post(f"/api/v1/events/{event.id}/zoom-imports/confirm", headers=headers).get_json() == {"confirmed": 0}
+
+
+def test_a_report_of_another_day_is_refused_for_the_whole_event(world):
+    other_day = MEETING_BLOCK.replace(b"08/25/2022", b"08/26/2022")
+    api = world["client"].application.test_client()
+    resp = api.post(
+        f"/api/v1/events/{world['event'].id}/zoom-imports",
+        data={"file": (io.BytesIO(other_day), "day.csv")},
+        content_type="multipart/form-data",
+        headers=bearer(token_for(world["owner"])),
+    )
+    assert resp.status_code == 422 and resp.get_json()["error"] == "zoom_outside_sessions"
+    assert _count(ZoomImport) == 0
