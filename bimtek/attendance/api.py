@@ -77,9 +77,14 @@ def get_zoom_import(event, import_id: int):
 def confirm_zoom_import(event, import_id: int):
     """Credit a previewed import; a second confirmation changes nothing."""
     imp = _scoped(ZoomImport, event, import_id)
-    changed = services.confirm_import(imp, user=acting_user())
+    result = services.start_confirm(
+        imp, user=acting_user(), inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
+    )
     db.session.commit()
-    return jsonify({**services.import_json(imp, with_groups=False), "changed": changed})
+    if isinstance(result, bool):
+        return jsonify({**services.import_json(imp, with_groups=False), "changed": result})
+    services.enqueue_confirm(result, user=acting_user())
+    return jsonify({**services.import_json(imp, with_groups=False), "changed": None, "job_id": result.id}), 202
 
 
 @api_bp.get("/events/<int:event_id>/zoom-review")
@@ -261,7 +266,8 @@ openapi.schema(
             "warnings": {"type": "array", "items": {"type": "string"}},
             "people_list": {"type": "array", "items": {"type": "object"}},
             "created": {"type": "boolean"},
-            "changed": {"type": "boolean"},
+            "changed": {"type": "boolean", "nullable": True},
+            "job_id": {"type": "integer"},
         },
     },
 )
@@ -384,8 +390,10 @@ openapi.document("/events/{event_id}/zoom-imports/{import_id}", "get", {
 })  # fmt: skip
 openapi.document("/events/{event_id}/zoom-imports/{import_id}/confirm", "post", {
     "summary": "Confirm a previewed import (idempotent: changed=false the second time)", "security": _sec,
+    "description": "Reports above ZOOM_INLINE_CONFIRM_ROWS rows are stored by the job consumer: 202 with job_id.",
     "parameters": _path("event_id", "import_id"),
-    "responses": {"200": _imp, **openapi.errors(401, 403, 404)},
+    "responses": {"200": _imp, "202": openapi.json_response("Queued", openapi.ref("ZoomImport")),
+                  **openapi.errors(401, 403, 404)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/zoom-review", "get", {
     "summary": "The review queue of Zoom names that matched no exact key", "security": _sec,

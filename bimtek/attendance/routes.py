@@ -121,9 +121,14 @@ def import_detail(event, import_id: int):
 def import_confirm(event, import_id: int):
     """Credit the previewed attendance; confirming twice changes nothing."""
     imp = scoped(ZoomImport, event, import_id)
-    changed = services.confirm_import(imp, user=current_user)
+    changed = services.start_confirm(
+        imp, user=current_user, inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
+    )
     db.session.commit()
-    if changed:
+    if not isinstance(changed, bool):
+        services.enqueue_confirm(changed, user=current_user)
+        flash(_("Laporan besar ini disimpan di latar belakang; muat ulang halaman untuk melihat hasilnya."), "info")
+    elif changed:
         flash(_("Laporan Zoom disimpan. Periksa antrean peninjauan untuk nama yang belum cocok."), "success")
     else:
         flash(_("Laporan ini sudah disimpan sebelumnya; tidak ada yang berubah."), "info")

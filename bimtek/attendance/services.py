@@ -346,6 +346,46 @@ def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -
     return True
 
 
+# Reports larger than this are confirmed by the job consumer, not inside the web request.
+INLINE_CONFIRM_ROWS = 5000
+
+
+def start_confirm(imp: ZoomImport, *, user=None, inline_rows: int = INLINE_CONFIRM_ROWS):
+    """Confirm now (returns True/False as ``confirm_import``) or, for a big report, prepare a job.
+
+    For a job the caller commits, then calls ``enqueue_confirm(job)``; the import stays a preview until
+    the consumer has stored it, so confirming twice still changes nothing.
+    """
+    if imp.rows_read <= inline_rows or imp.status != "preview":
+        return confirm_import(imp, user=user)
+    from bimtek.jobs import start_job
+
+    return start_job(
+        "zoom_import",
+        event_id=imp.event_id,
+        total=imp.rows_read,
+        params={"import_id": imp.id},
+        user=user if hasattr(user, "id") else None,
+    )
+
+
+def enqueue_confirm(job, user=None) -> None:
+    """Hand a prepared confirmation job to the consumer (after the caller's commit)."""
+    from bimtek.attendance.tasks import confirm_zoom_import
+
+    confirm_zoom_import(job.id, job.params["import_id"], getattr(user, "id", None))
+
+
+def import_job(imp: ZoomImport):
+    """The latest background job confirming this import, if any."""
+    from bimtek.core.models import Job
+
+    jobs = db.session.scalars(
+        select(Job).where(Job.kind == "zoom_import", Job.event_id == imp.event_id).order_by(Job.id.desc())
+    ).all()
+    return next((j for j in jobs if (j.params or {}).get("import_id") == imp.id), None)
+
+
 def pending_count(event_id: int, *, import_id: int | None = None) -> int:
     """Rows waiting for an organizer in the review queue (of one import, if given)."""
     query = select(func.count(ZoomImportRow.id)).where(

@@ -367,3 +367,27 @@ def test_a_report_of_another_day_is_refused_for_the_whole_event(world):
     )
     assert resp.status_code == 422 and resp.get_json()["error"] == "zoom_outside_sessions"
     assert _count(ZoomImport) == 0
+
+
+def test_big_reports_are_confirmed_by_a_background_job(make_app):
+    from bimtek.core.models import Job
+
+    app = make_app(ZOOM_INLINE_CONFIRM_ROWS=3)
+    with app.app_context():
+        owner = make_user("organizer")
+        event = batam_event(owner)
+        people = sample_people(event)
+        client = login(app.test_client(), owner)
+        s1 = sorted(event.sessions, key=lambda s: s.starts_at)[0]
+        _upload(client, event, s1, PLAIN)
+        imp = db.session.scalar(select(ZoomImport))
+        resp = client.post(f"/manage/events/{event.id}/attendance/imports/{imp.id}/confirm")
+        assert "latar belakang" in client.get(resp.headers["Location"]).get_data(as_text=True)
+        job = db.session.scalar(select(Job))
+        db.session.expire_all()
+        assert job.kind == "zoom_import" and job.status == "done" and job.params == {"import_id": imp.id}
+        assert db.session.get(ZoomImport, imp.id).status == "confirmed"
+        assert _minutes(people["rina"].id, s1.id) == 90
+        api = app.test_client()
+        again = api.post(f"/api/v1/events/{event.id}/zoom-imports/{imp.id}/confirm", headers=bearer(token_for(owner)))
+        assert again.status_code == 200 and again.get_json()["changed"] is False
