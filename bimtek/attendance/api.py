@@ -8,7 +8,7 @@ from flask import abort, current_app, jsonify, request
 from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, token_required
-from bimtek.attendance import presensi, services, verdicts
+from bimtek.attendance import presensi, services, verdicts, webhooks
 from bimtek.attendance.models import ZoomImport, ZoomImportRow
 from bimtek.errors import Invalid
 from bimtek.events.models import EventSession
@@ -38,6 +38,31 @@ def upload_zoom_report(event, session_id: int):
     return jsonify({**services.import_json(imp), "created": created}), 201 if created else 200
 
 
+@api_bp.post("/events/<int:event_id>/zoom-imports")
+@token_required
+@event_view("manage")
+def upload_zoom_report_all_sessions(event):
+    """One meeting for the whole event: preview the report for every session it covers."""
+    upload = request.files.get("file")
+    data = upload.read() if upload else (request.get_data() if request.mimetype == "text/csv" else b"")
+    results, skipped = services.upload_report_all_sessions(
+        event, upload.filename if upload else "laporan-zoom.csv", data, user=acting_user()
+    )
+    db.session.commit()
+    items = [{**services.import_json(imp, with_groups=False), "created": created} for imp, created in results]
+    return jsonify({"items": items, "skipped_session_ids": [s.id for s in skipped]}), 201
+
+
+@api_bp.post("/events/<int:event_id>/zoom-imports/confirm")
+@token_required
+@event_view("manage")
+def confirm_all_zoom_imports(event):
+    """Confirm every preview of the event."""
+    count = services.confirm_all(event, user=acting_user())
+    db.session.commit()
+    return jsonify({"confirmed": count})
+
+
 @api_bp.get("/events/<int:event_id>/zoom-imports/<int:import_id>")
 @token_required
 @event_view("manage")
@@ -52,9 +77,14 @@ def get_zoom_import(event, import_id: int):
 def confirm_zoom_import(event, import_id: int):
     """Credit a previewed import; a second confirmation changes nothing."""
     imp = _scoped(ZoomImport, event, import_id)
-    changed = services.confirm_import(imp, user=acting_user())
+    result = services.start_confirm(
+        imp, user=acting_user(), inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
+    )
     db.session.commit()
-    return jsonify({**services.import_json(imp, with_groups=False), "changed": changed})
+    if isinstance(result, bool):
+        return jsonify({**services.import_json(imp, with_groups=False), "changed": result})
+    services.enqueue_confirm(result, user=acting_user())
+    return jsonify({**services.import_json(imp, with_groups=False), "changed": None, "job_id": result.id}), 202
 
 
 @api_bp.get("/events/<int:event_id>/zoom-review")
@@ -96,7 +126,7 @@ def dismiss_review(event, row_id: int):
 @public
 def zoom_webhook(event_id: int):
     """Zoom's webhook endpoint: authenticated by Zoom's HMAC signature over the raw body, not a token."""
-    result = services.handle_webhook(event_id, request.get_data(cache=True), request.headers)
+    result = webhooks.handle_webhook(event_id, request.get_data(cache=True), request.headers)
     db.session.commit()
     return jsonify(result)
 
@@ -236,7 +266,8 @@ openapi.schema(
             "warnings": {"type": "array", "items": {"type": "string"}},
             "people_list": {"type": "array", "items": {"type": "object"}},
             "created": {"type": "boolean"},
-            "changed": {"type": "boolean"},
+            "changed": {"type": "boolean", "nullable": True},
+            "job_id": {"type": "integer"},
         },
     },
 )
@@ -337,14 +368,32 @@ openapi.document("/events/{event_id}/sessions/{session_id}/zoom-imports", "post"
     "responses": {"201": _imp, "200": openapi.json_response("The same file was uploaded before", openapi.ref("ZoomImport")),
                   **openapi.errors(401, 403, 404, 422)},
 })  # fmt: skip
+openapi.document("/events/{event_id}/zoom-imports", "post", {
+    "summary": "Upload one Zoom report for the whole event: a preview for every session it covers",
+    "security": _sec, "parameters": _path("event_id"),
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        "text/csv": {"schema": {"type": "string"}}}},
+    "responses": {"201": openapi.json_response("Previews", {"type": "object", "properties": {
+        "items": {"type": "array", "items": openapi.ref("ZoomImport")},
+        "skipped_session_ids": {"type": "array", "items": {"type": "integer"}}}}),
+        **openapi.errors(401, 403, 404, 422)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/zoom-imports/confirm", "post", {
+    "summary": "Confirm every preview of the event", "security": _sec, "parameters": _path("event_id"),
+    "responses": {"200": openapi.json_response("Count", {"type": "object", "properties": {
+        "confirmed": {"type": "integer"}}}), **openapi.errors(401, 403, 404)},
+})  # fmt: skip
 openapi.document("/events/{event_id}/zoom-imports/{import_id}", "get", {
     "summary": "Get a Zoom import (preview or result)", "security": _sec, "parameters": _path("event_id", "import_id"),
     "responses": {"200": _imp, **openapi.errors(401, 403, 404)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/zoom-imports/{import_id}/confirm", "post", {
     "summary": "Confirm a previewed import (idempotent: changed=false the second time)", "security": _sec,
+    "description": "Reports above ZOOM_INLINE_CONFIRM_ROWS rows are stored by the job consumer: 202 with job_id.",
     "parameters": _path("event_id", "import_id"),
-    "responses": {"200": _imp, **openapi.errors(401, 403, 404)},
+    "responses": {"200": _imp, "202": openapi.json_response("Queued", openapi.ref("ZoomImport")),
+                  **openapi.errors(401, 403, 404)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/zoom-review", "get", {
     "summary": "The review queue of Zoom names that matched no exact key", "security": _sec,

@@ -86,9 +86,9 @@ def seed(ctx: dict) -> None:
     organizer = ctx["users"]["organizer"]
     online = select_registrations(event.id, "online")
     data, guests = zoom_report(event, online)
-    for session in event.sessions:
-        imp, _ = services.upload_report(event, session, "participants_81234567890.csv", data, user=organizer)
-        services.confirm_import(imp, user=organizer)
+    # One Zoom meeting for the whole day, as at the real event: one report, a preview per session.
+    services.upload_report_all_sessions(event, "participants_81234567890.csv", data, user=organizer)
+    services.confirm_all(event, user=organizer)
     # The organizer recognised all but the last guest; the link carries over to the other sessions.
     for reg_id in guests[:-1]:
         # Names repeat in the demo (two "Budi Maharani"): the organizer knows which one joined as a guest.

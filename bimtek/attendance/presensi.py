@@ -79,6 +79,23 @@ def open_window(
     return window
 
 
+def schedule_session_windows(
+    event: Event, session: EventSession, *, minutes: int = 30, user=None, now: datetime | None = None
+) -> list[PresensiWindow]:
+    """Plan the usual pair for a session: the first and the last ``minutes`` (each at most half of it).
+
+    A kind that already has a window in this session is left as it is.
+    """
+    start, end = as_utc(session.starts_at), as_utc(session.ends_at)
+    span = min(timedelta(minutes=minutes), (end - start) / 2)
+    existing = set(db.session.scalars(select(PresensiWindow.kind).where(PresensiWindow.session_id == session.id)).all())
+    planned = []
+    for kind, opens, closes in (("start", start, start + span), ("end", end - span, end)):
+        if kind not in existing:
+            planned.append(open_window(event, session, kind, opens_at=opens, closes_at=closes, user=user, now=now))
+    return planned
+
+
 def close_window(window: PresensiWindow, *, user=None, now: datetime | None = None) -> None:
     """Close a window now (codes shown a moment ago still pass during the grace minutes)."""
     now = now or utcnow()
@@ -113,6 +130,8 @@ def window_code(window: PresensiWindow, now: datetime | None = None) -> dict:
     url = f"{base}/presensi?c={code}"
     return {
         "open": open_now,
+        "not_yet": now < as_utc(window.opens_at),
+        "opens_at": as_utc(window.opens_at).isoformat(),
         "code": code if open_now else None,
         "seconds_left": seconds,
         "url": url if open_now else None,

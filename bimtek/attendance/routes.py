@@ -1,44 +1,32 @@
-"""Attendance pages: the organizer's "Kehadiran" tab and the participant's presensi page."""
+"""Attendance pages for organizers: the "Kehadiran" tab, Zoom report imports, the review queue, webhook settings.
+
+Presensi, eligibility and the participant's pages live in their own modules on the same blueprint.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+# The other page modules register their views on the same blueprint when imported.
+import bimtek.attendance.eligibility_pages  # noqa: F401
+import bimtek.attendance.presensi_pages  # noqa: F401
+import bimtek.attendance.public_pages  # noqa: F401
 from bimtek.accounts.access import event_view
-from bimtek.attendance import exports, presensi, services, verdicts
-from bimtek.attendance.models import PresensiWindow, ZoomImport, ZoomImportRow
-from bimtek.core import audit
-from bimtek.core.time import utcnow
+from bimtek.attendance import services, verdicts, webhooks
+from bimtek.attendance.blueprint import bp, event_session, scoped
+from bimtek.attendance.models import ZoomImport, ZoomImportRow
 from bimtek.errors import DomainError
-from bimtek.events.models import Event, EventSession
-from bimtek.extensions import db, limiter
+from bimtek.events.models import Event
+from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.registration.models import Registration
 
-bp = Blueprint("attendance", __name__)
+__all__ = ["bp"]
+
 add_event_tab("attendance.overview", _l("Kehadiran"), "manage", 40)
-
-PRESENSI_COOKIE = "bimtek_presensi"
-
-
-def _session(event: Event, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
-
-
-def _scoped(model, event: Event, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.event_id != event.id:
-        abort(404)
-    return obj
 
 
 @bp.get("/manage/events/<int:event_id>/attendance")
@@ -50,9 +38,10 @@ def overview(event):
         "attendance/overview.html",
         event=event,
         imports=services.session_groups(event.id),
+        previews=services.previews(event.id),
         pending=services.pending_count(event.id),
         rule=verdicts.get_rule(event),
-        webhook=services.webhook_config(event.id),
+        webhook=webhooks.webhook_config(event.id),
     )
 
 
@@ -61,7 +50,7 @@ def overview(event):
 @event_view("manage")
 def upload(event, session_id: int):
     """Upload a Zoom report for a session and show its preview (nothing credited yet)."""
-    session = _session(event, session_id)
+    session = event_session(event, session_id)
     upload_file = request.files.get("file")
     data = upload_file.read() if upload_file else b""
     try:
@@ -83,13 +72,47 @@ def upload(event, session_id: int):
     return redirect(url_for("attendance.import_detail", event_id=event.id, import_id=imp.id))
 
 
+@bp.post("/manage/events/<int:event_id>/attendance/zoom")
+@login_required
+@event_view("manage")
+def upload_all(event):
+    """One Zoom meeting for the whole event: preview the report for every session at once."""
+    upload_file = request.files.get("file")
+    data = upload_file.read() if upload_file else b""
+    try:
+        results, skipped = services.upload_report_all_sessions(
+            event, upload_file.filename if upload_file else "", data, user=current_user
+        )
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
+        return redirect(url_for("attendance.overview", event_id=event.id))
+    flash(_("Pratinjau dibuat untuk %(n)s sesi. Periksa lalu konfirmasi.", n=len(results)), "success")
+    if skipped:
+        flash(_("%(n)s sesi dilewati: tidak ada peserta dalam rentang waktunya.", n=len(skipped)), "info")
+    return redirect(url_for("attendance.overview", event_id=event.id) + "#pratinjau")
+
+
+@bp.post("/manage/events/<int:event_id>/attendance/imports/confirm-all")
+@login_required
+@event_view("manage")
+def confirm_all(event):
+    """Confirm every preview of the event."""
+    count = services.confirm_all(event, user=current_user)
+    db.session.commit()
+    flash(_("%(n)s laporan disimpan.", n=count), "success")
+    return redirect(url_for("attendance.overview", event_id=event.id))
+
+
 @bp.get("/manage/events/<int:event_id>/attendance/imports/<int:import_id>")
 @login_required
 @event_view("manage")
 def import_detail(event, import_id: int):
     """Preview (before confirmation) or result of one Zoom import."""
-    imp = _scoped(ZoomImport, event, import_id)
-    return render_template("attendance/import.html", event=event, imp=imp, summary=imp.summary or {})
+    imp = scoped(ZoomImport, event, import_id)
+    waiting = services.pending_count(event.id, import_id=imp.id) if imp.status == "confirmed" else None
+    return render_template("attendance/import.html", event=event, imp=imp, summary=imp.summary or {}, waiting=waiting)
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/imports/<int:import_id>/confirm")
@@ -97,10 +120,15 @@ def import_detail(event, import_id: int):
 @event_view("manage")
 def import_confirm(event, import_id: int):
     """Credit the previewed attendance; confirming twice changes nothing."""
-    imp = _scoped(ZoomImport, event, import_id)
-    changed = services.confirm_import(imp, user=current_user)
+    imp = scoped(ZoomImport, event, import_id)
+    changed = services.start_confirm(
+        imp, user=current_user, inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
+    )
     db.session.commit()
-    if changed:
+    if not isinstance(changed, bool):
+        services.enqueue_confirm(changed, user=current_user)
+        flash(_("Laporan besar ini disimpan di latar belakang; muat ulang halaman untuk melihat hasilnya."), "info")
+    elif changed:
         flash(_("Laporan Zoom disimpan. Periksa antrean peninjauan untuk nama yang belum cocok."), "success")
     else:
         flash(_("Laporan ini sudah disimpan sebelumnya; tidak ada yang berubah."), "info")
@@ -122,7 +150,7 @@ def review(event):
 
 
 def _review_row(event: Event, row_id: int) -> ZoomImportRow:
-    return _scoped(ZoomImportRow, event, row_id)
+    return scoped(ZoomImportRow, event, row_id)
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/review/<int:row_id>/link")
@@ -168,11 +196,11 @@ def review_dismiss(event, row_id: int):
 @event_view("manage")
 def webhook_settings(event):
     """Zoom webhook settings: the secret token and the meeting ids; shows the endpoint URL."""
-    config = services.webhook_config(event.id)
+    config = webhooks.webhook_config(event.id)
     errors = {}
     if request.method == "POST":
         try:
-            config = services.save_webhook_config(
+            config = webhooks.save_webhook_config(
                 event, request.form.get("secret_token", ""), request.form.get("meeting_ids", ""), user=current_user
             )
             db.session.commit()
@@ -187,307 +215,6 @@ def webhook_settings(event):
         event=event,
         config=config,
         endpoint=endpoint,
-        stats=services.webhook_stats(event.id),
+        stats=webhooks.webhook_stats(event.id),
         errors=errors,
     ), (422 if errors else 200)
-
-
-# --- presensi (organizer) -------------------------------------------------------------------------------
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/presensi")
-@login_required
-@event_view("manage")
-def presensi_windows(event):
-    """Presensi windows per session, with counts, and a form to open one."""
-    now = utcnow()
-    return render_template(
-        "attendance/presensi.html",
-        event=event,
-        windows=presensi.windows(event.id),
-        counts=presensi.record_counts(event.id),
-        is_open=lambda w: presensi.is_open(w, now),
-        errors={},
-    )
-
-
-def _local(value: str, tz: str) -> datetime | None:
-    try:
-        parsed = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=ZoneInfo(tz))
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/presensi")
-@login_required
-@event_view("manage")
-def presensi_open(event):
-    """Open a presensi window now (for N minutes) or at given times."""
-    raw_session = request.form.get("session_id", "")
-    session = _session(event, int(raw_session)) if raw_session.isdigit() else None
-    if session is None:
-        abort(404)
-    minutes_raw = request.form.get("minutes", "30").strip()
-    opens = _local(request.form.get("opens_at", ""), event.timezone) if request.form.get("opens_at") else None
-    closes = _local(request.form.get("closes_at", ""), event.timezone) if request.form.get("closes_at") else None
-    try:
-        window = presensi.open_window(
-            event,
-            session,
-            request.form.get("kind", ""),
-            opens_at=opens,
-            closes_at=closes,
-            minutes=int(minutes_raw) if minutes_raw.isdigit() else -1,
-            user=current_user,
-        )
-        db.session.commit()
-        flash(_("Presensi dibuka."), "success")
-        return redirect(url_for("attendance.presensi_projector", event_id=event.id, window_id=window.id))
-    except DomainError as err:
-        db.session.rollback()
-        flash("; ".join(_(m) for m in err.fields.values()) or _(err.message), "error")
-        return redirect(url_for("attendance.presensi_windows", event_id=event.id))
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/presensi/<int:window_id>/close")
-@login_required
-@event_view("manage")
-def presensi_close(event, window_id: int):
-    """Close a window now."""
-    presensi.close_window(_scoped(PresensiWindow, event, window_id), user=current_user)
-    db.session.commit()
-    flash(_("Presensi ditutup."), "success")
-    return redirect(url_for("attendance.presensi_windows", event_id=event.id))
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/presensi/<int:window_id>/projector")
-@login_required
-@event_view("manage")
-def presensi_projector(event, window_id: int):
-    """Full-screen page to project or screen-share: the rotating QR and code, refreshed by a small script."""
-    window = _scoped(PresensiWindow, event, window_id)
-    return render_template("attendance/projector.html", event=event, window=window, state=presensi.window_code(window))
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/presensi/<int:window_id>/code")
-@login_required
-@event_view("manage")
-def presensi_code(event, window_id: int):
-    """The projector's current code and QR as JSON."""
-    return jsonify(presensi.window_code(_scoped(PresensiWindow, event, window_id)))
-
-
-# --- eligibility ----------------------------------------------------------------------------------------
-
-
-@bp.route("/manage/events/<int:event_id>/attendance/rule", methods=["GET", "POST"])
-@login_required
-@event_view("manage")
-def rule(event):
-    """The event's eligibility rule."""
-    errors, values = {}, verdicts.rule_json(verdicts.get_rule(event)) or {"jp_minutes": event.jp_minutes}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        try:
-            verdicts.save_rule(event, values, user=current_user)
-            summary = verdicts.compute_verdicts(event, user=current_user)
-            db.session.commit()
-            flash(
-                _(
-                    "Syarat disimpan. %(e)s dari %(n)s peserta memenuhi syarat.",
-                    e=summary["eligible"],
-                    n=summary["evaluated"],
-                ),
-                "success",
-            )
-            return redirect(url_for("attendance.matrix", event_id=event.id))
-        except DomainError as err:
-            db.session.rollback()
-            errors = err.fields
-    return render_template("attendance/rule.html", event=event, values=values, errors=errors), (422 if errors else 200)
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/verdicts")
-@login_required
-@event_view("manage")
-def compute(event):
-    """Evaluate every participant again with the current attendance."""
-    summary = verdicts.compute_verdicts(event, user=current_user)
-    db.session.commit()
-    flash(_("%(e)s dari %(n)s peserta memenuhi syarat.", e=summary["eligible"], n=summary["evaluated"]), "success")
-    return redirect(url_for("attendance.matrix", event_id=event.id))
-
-
-def _matrix_args() -> dict:
-    verdict = request.args.get("verdict", "all")
-    return {
-        "mode": request.args.get("mode", ""),
-        "verdict_filter": verdict if verdict in verdicts.FILTERS else "all",
-        "query": request.args.get("q", "")[:100],
-    }
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/matrix")
-@login_required
-@event_view("manage")
-def matrix(event):
-    """Participants × sessions with minutes and sources, verdicts and overrides."""
-    args = _matrix_args()
-    rows = verdicts.matrix(event, **args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = 100
-    return render_template(
-        "attendance/matrix.html",
-        event=event,
-        rows=rows[(page - 1) * per_page : page * per_page],
-        total=len(rows),
-        page=page,
-        per_page=per_page,
-        args=args,
-        rule=verdicts.get_rule(event),
-        source_labels=verdicts.SOURCE_LABELS,
-        last_computed=verdicts.last_computed(event),
-    )
-
-
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/matrix.xlsx")
-@login_required
-@event_view("manage")
-def matrix_export(event):
-    """The filtered matrix as XLSX (export of personal data: audited)."""
-    rows = verdicts.matrix(event, **_matrix_args())
-    audit.record("attendance.matrix_exported", event, event_id=event.id, details={"rows": len(rows)})
-    db.session.commit()
-    return _download(exports.matrix_xlsx(event, rows), f"kehadiran-{event.slug}.xlsx", XLSX)
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/annex.<fmt>")
-@login_required
-@event_view("manage")
-def annex(event, fmt: str):
-    """Daftar hadir daring (online participants) for the SPJ file, as XLSX or PDF."""
-    if fmt not in ("xlsx", "pdf"):
-        abort(404)
-    rows = verdicts.matrix(event, mode="online")
-    audit.record("attendance.annex_exported", event, event_id=event.id, details={"rows": len(rows), "format": fmt})
-    db.session.commit()
-    now = utcnow()
-    if fmt == "pdf":
-        return _download(
-            exports.annex_pdf(event, rows, now), f"daftar-hadir-daring-{event.slug}.pdf", "application/pdf"
-        )
-    return _download(exports.annex_xlsx(event, rows, now), f"daftar-hadir-daring-{event.slug}.xlsx", XLSX)
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/verdicts/<int:registration_id>/override")
-@login_required
-@event_view("manage")
-def override(event, registration_id: int):
-    """Set or clear the organizer's decision on one participant, with a reason."""
-    reg = _scoped(Registration, event, registration_id)
-    decision = {"eligible": True, "not_eligible": False, "clear": None}.get(request.form.get("decision", ""), "bad")
-    if decision == "bad":
-        abort(400)
-    try:
-        verdicts.override_verdict(reg, decision, request.form.get("reason", ""), user=current_user)
-        db.session.commit()
-        flash(_("Keputusan untuk %(name)s disimpan.", name=reg.full_name), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-    target = request.form.get("next", "")
-    # Only a path on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("attendance.matrix", event_id=event.id)
-    return redirect(target)
-
-
-# --- presensi (participant) -----------------------------------------------------------------------------
-
-
-def _presensi_rate() -> str:
-    return current_app.config.get("PRESENSI_RATE_LIMIT", "10 per minute")
-
-
-def _token_key() -> str:
-    return f"presensi:{request.view_args.get('token', '')}:{request.remote_addr}"
-
-
-@bp.get("/presensi")
-def presensi_entry():
-    """Where the projected QR points: forwards to the participant's own presensi page if this phone knows it."""
-    code = request.args.get("c", "")[:20]
-    token = request.cookies.get(PRESENSI_COOKIE, "")
-    if token and db.session.query(Registration.id).filter_by(manage_token=token).first():
-        return redirect(url_for("attendance.presensi_participant", token=token, c=code))
-    return render_template("attendance/presensi_entry.html", code=code)
-
-
-@bp.route("/r/<token>/presensi", methods=["GET", "POST"])
-@limiter.limit(_presensi_rate, key_func=_token_key, methods=["POST"])
-def presensi_participant(token: str):
-    """A participant confirms presence by the code on screen (scanned or typed)."""
-    try:
-        reg = presensi.registration_by_token(token)
-    except DomainError:
-        abort(404)
-    event = reg.event
-    status, message, errors = 200, None, {}
-    code = request.values.get("c", "") or request.form.get("code", "")
-    if request.method == "POST":
-        try:
-            record, created = presensi.submit_code(
-                reg, request.form.get("code", ""), method="qr" if request.form.get("via") == "qr" else "typed"
-            )
-            db.session.commit()
-            window = db.session.get(PresensiWindow, record.window_id)
-            message = (
-                _("Presensi tercatat. Terima kasih!")
-                if created
-                else _("Presensi Anda untuk sesi ini sudah tercatat sebelumnya.")
-            )
-            flash(message, "success")
-            resp = redirect(url_for("attendance.presensi_participant", token=token, done=window.id))
-            _remember_phone(resp, token)
-            return resp
-        except DomainError as err:
-            db.session.rollback()
-            errors, status = err.fields or {"code": err.message}, err.status
-    records = presensi.records_for(reg.id)
-    resp = current_app.make_response(
-        (
-            render_template(
-                "attendance/presensi_participant.html",
-                reg=reg,
-                event=event,
-                code=code,
-                records=records,
-                errors=errors,
-                message=message,
-            ),
-            status,
-        )
-    )
-    _remember_phone(resp, token)
-    return resp
-
-
-def _remember_phone(resp, token: str) -> None:
-    # Lets the generic QR link (/presensi?c=...) open this participant's page; readable only there.
-    resp.set_cookie(
-        PRESENSI_COOKIE,
-        token,
-        max_age=3600 * 24 * 30,
-        httponly=True,
-        samesite="Lax",
-        path="/presensi",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-    )

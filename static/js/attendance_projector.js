@@ -14,7 +14,10 @@
   function show(state) {
     openBox.hidden = !state.open;
     closedBox.hidden = !!state.open;
-    if (!state.open) { return; }
+    if (!state.open) {
+      closedBox.textContent = closedBox.getAttribute(state.not_yet ? "data-not-yet" : "data-closed");
+      return;
+    }
     if (code.textContent !== state.code) {
       code.textContent = state.code;
       qr.src = state.qr;

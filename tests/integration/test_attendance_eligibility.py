@@ -251,3 +251,24 @@ def test_rule_api_and_compute(client, world):
     bad = client.put(f"/api/v1/events/{event.id}/eligibility-rule", json={"min_sessions": "dua"}, headers=headers)
     assert bad.status_code == 422 and "min_sessions" in bad.get_json()["fields"]
     assert client.post(f"/api/v1/events/{event.id}/verdicts", headers=headers).get_json()["eligible"] == 2
+
+
+def test_presensi_at_start_and_end_counts_as_presence_in_between(world):
+    from bimtek.attendance import presensi_codes
+
+    event = world["event"]
+    s1 = event.sessions[0]
+    kiosk_free = make_registration(event, mode="onsite", full_name="Agus Salim")
+    presensi.schedule_session_windows(event, s1, minutes=30)
+    start, end = presensi.windows(event.id)
+    for window, at in ((start, DAY + timedelta(minutes=3)), (end, DAY + timedelta(minutes=85))):
+        code = presensi_codes.current_code(presensi.presensi_key(), s1.id, window.id, at)[0]
+        presensi.submit_code(kiosk_free, code, now=at)
+    verdicts.save_rule(event, {"min_session_percent": 70})
+    verdicts.compute_verdicts(event)
+    db.session.commit()
+    v = _verdicts(event)[kiosk_free.id]
+    assert v.details["sessions"][str(s1.id)]["minutes"] == 82
+    assert v.reasons == ["Sesi 2: 0 dari 90 menit (0%), minimal 70%"]
+    cell = {r.registration.id: r for r in verdicts.matrix(event)}[kiosk_free.id].cells[s1.id]
+    assert cell["sources"] == ["presensi"] and cell["windows"] == ["end", "start"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bimtek.attendance import presensi, presensi_codes
 from bimtek.attendance.models import PresensiRecord
-from bimtek.core.time import utcnow
+from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 from tests.factories import login, make_event, make_registration, make_user
@@ -176,3 +176,22 @@ def test_projector_script_exists_and_has_no_inline_handlers():
 
     text = (Path(__file__).resolve().parents[2] / "static" / "js" / "attendance_projector.js").read_text()
     assert "data-code-url" in text and "eval(" not in text
+
+
+def test_scheduling_start_and_end_windows_for_every_session(client, world):
+    login(client, world["owner"])
+    event = world["event"]
+    resp = client.post(f"/manage/events/{event.id}/attendance/presensi/schedule")
+    assert "4 jendela presensi dijadwalkan" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    windows = presensi.windows(event.id)
+    s1 = event.sessions[0]
+    first = [w for w in windows if w.session_id == s1.id]
+    assert [(w.kind, w.closes_at - w.opens_at) for w in first] == [
+        ("start", timedelta(minutes=30)),
+        ("end", timedelta(minutes=30)),
+    ]
+    assert as_utc(first[1].closes_at) == as_utc(s1.ends_at)
+    client.post(f"/manage/events/{event.id}/attendance/presensi/schedule")
+    assert len(presensi.windows(event.id)) == 4  # nothing planned twice
+    page = client.get(f"/manage/events/{event.id}/attendance/presensi/{first[0].id}/projector").get_data(as_text=True)
+    assert "belum dibuka" in page  # the session is in 2030

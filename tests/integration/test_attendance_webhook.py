@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bimtek.attendance import services
+from bimtek.attendance import webhooks
 from bimtek.attendance.models import AttendanceInterval, WebhookDelivery
 from bimtek.core.time import as_utc
 from bimtek.extensions import db
@@ -25,7 +25,7 @@ SECRET = "z00m-secret-token-abc"
 def world(app):
     owner = make_user("organizer")
     event = make_event(owner)
-    services.save_webhook_config(event, SECRET, "812 3456 7890")
+    webhooks.save_webhook_config(event, SECRET, "812 3456 7890")
     reg = make_registration(event, email="rina.marlina@kepriprov.go.id", mode="online", full_name="Rina Marlina")
     db.session.commit()
     start = event.sessions[0].starts_at
@@ -158,7 +158,7 @@ def test_webhook_is_public_and_csrf_exempt(make_app):
     with app.app_context():
         owner = make_user("organizer")
         event = make_event(owner)
-        services.save_webhook_config(event, SECRET, [])
+        webhooks.save_webhook_config(event, SECRET, [])
         db.session.commit()
         body = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}).encode()
         resp = _post(app.test_client(), f"/api/v1/zoom/webhook/{event.id}", body)
@@ -178,7 +178,7 @@ def test_settings_page_saves_secret_and_shows_endpoint(client, world):
         data={"secret_token": "new-secret-value", "meeting_ids": "812 3456 7890, 845 1111 2222"},
     )
     assert ok.status_code == 302
-    config = services.webhook_config(world["event"].id)
+    config = webhooks.webhook_config(world["event"].id)
     assert config.secret_token == "new-secret-value" and config.meeting_ids == ["81234567890", "84511112222"]
 
 
@@ -187,4 +187,4 @@ def test_now_is_a_parameter_of_the_service(world):
     ts = "1661400000"  # 25 August 2022, 04.00 UTC
     headers = {"x-zm-request-timestamp": ts, "x-zm-signature": zoom_signature(SECRET, ts, body)}
     at = datetime.fromtimestamp(1661400000 + 120, tz=UTC)
-    assert services.handle_webhook(world["event"].id, body, headers, now=at)["status"] == "recorded"
+    assert webhooks.handle_webhook(world["event"].id, body, headers, now=at)["status"] == "recorded"

@@ -206,6 +206,8 @@ def test_review_link_is_remembered_for_the_other_sessions(world):
     client.post(f"/manage/events/{event.id}/attendance/imports/{imp2.id}/confirm")
     assert _minutes(budi.id, s2.id) == pytest.approx(88.2, abs=0.01)  # 10.30-11.58:12
     assert api.get(f"/api/v1/events/{event.id}/zoom-review", headers=headers).get_json()["total"] == 0
+    page = client.get(f"/manage/events/{event.id}/attendance/imports/{imp.id}").get_data(as_text=True)
+    assert '<dd id="to-review">0</dd>' in page
 
 
 def test_dismiss_takes_a_row_out_without_credit_and_link_refuses_other_events(world, app):
@@ -289,3 +291,103 @@ def test_cli_previews_confirms_and_computes(world, app, tmp_path):
     assert result.exit_code == 0 and "of 5 participants eligible" in result.output
     bad = runner.invoke(args=["attendance", "import-zoom", "--session", "999999", str(path)])
     assert bad.exit_code != 0 and "No session" in bad.output
+
+
+_RESAVED_ROWS = [
+    ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest"],
+    ["José Ramos-Horta_Siti Nurhaliza", "SITI.NURHALIZA@natunakab.go.id", "08/25/2022 09:00:00 AM",
+     "08/25/2022 10:15:00 AM", "75", "No"],
+    ["Yohanes Tanoto", "yohanes.t@batam.go.id", "08/25/2022 09:30:00 AM", "08/25/2022 11:00:00 AM", "90", "No"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda rows: "\r\n".join(",".join(r) for r in rows).encode("cp1252"),  # re-saved by Excel (Windows)
+        lambda rows: ("\n".join("\t".join(r) for r in rows)).encode("utf-16"),  # Excel "Unicode text"
+        lambda rows: ("\ufeff" + "\n".join(";".join(r) for r in rows)).encode("utf-8"),  # Indonesian locale
+    ],
+    ids=["cp1252", "utf16-tabs", "semicolon-bom"],
+)
+def test_spreadsheet_resaved_variants_preview_confirm_and_reimport(world, encode):
+    data = encode(_RESAVED_ROWS)
+    api = world["client"].application.test_client()
+    headers = bearer(token_for(world["owner"]))
+    url = f"/api/v1/events/{world['event'].id}/sessions/{world['s1'].id}/zoom-imports"
+    first = api.post(
+        url, data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data", headers=headers
+    )
+    body = first.get_json()
+    assert first.status_code == 201 and body["people_matched"] == 2 and body["problems"] == []
+    assert any(p["name"].startswith("José Ramos-Horta") for p in body["people_list"])
+    api.post(f"/api/v1/events/{world['event'].id}/zoom-imports/{body['id']}/confirm", headers=headers)
+    assert _minutes(world["people"]["siti"].id, world["s1"].id) == 75
+    assert _minutes(world["people"]["yohanes"].id, world["s1"].id) == 60  # clipped at 10.30
+    again = api.post(
+        url, data={"file": (io.BytesIO(data), "r.csv")}, content_type="multipart/form-data", headers=headers
+    )
+    assert again.status_code == 200 and again.get_json()["created"] is False and again.get_json()["id"] == body["id"]
+    assert _count(AttendanceInterval) == 2
+
+
+def test_one_report_for_the_whole_event_previews_each_session_then_confirms_all(world):
+    client, event, s1, s2 = world["client"], world["event"], world["s1"], world["s2"]
+    resp = client.post(
+        f"/manage/events/{event.id}/attendance/zoom",
+        data={"file": (io.BytesIO(MEETING_BLOCK), "day.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Pratinjau dibuat untuk 2 sesi" in page and "2 pratinjau menunggu konfirmasi" in page
+    assert _count(AttendanceInterval) == 0
+    client.post(f"/manage/events/{event.id}/attendance/imports/confirm-all")
+    rina = world["people"]["rina"].id
+    assert _minutes(rina, s1.id) == 90 and _minutes(rina, s2.id) == pytest.approx(88.72, abs=0.01)
+    api = client.application.test_client()
+    headers = bearer(token_for(world["owner"]))
+    again = api.post(
+        f"/api/v1/events/{event.id}/zoom-imports",
+        data={"file": (io.BytesIO(MEETING_BLOCK), "day.csv")},
+        content_type="multipart/form-data",
+        headers=headers,
+    ).get_json()
+    assert [i["created"] for i in again["items"]] == [False, False]
+    assert api.post(f"/api/v1/events/{event.id}/zoom-imports/confirm", headers=headers).get_json() == {"confirmed": 0}
+
+
+def test_a_report_of_another_day_is_refused_for_the_whole_event(world):
+    other_day = MEETING_BLOCK.replace(b"08/25/2022", b"08/26/2022")
+    api = world["client"].application.test_client()
+    resp = api.post(
+        f"/api/v1/events/{world['event'].id}/zoom-imports",
+        data={"file": (io.BytesIO(other_day), "day.csv")},
+        content_type="multipart/form-data",
+        headers=bearer(token_for(world["owner"])),
+    )
+    assert resp.status_code == 422 and resp.get_json()["error"] == "zoom_outside_sessions"
+    assert _count(ZoomImport) == 0
+
+
+def test_big_reports_are_confirmed_by_a_background_job(make_app):
+    from bimtek.core.models import Job
+
+    app = make_app(ZOOM_INLINE_CONFIRM_ROWS=3)
+    with app.app_context():
+        owner = make_user("organizer")
+        event = batam_event(owner)
+        people = sample_people(event)
+        client = login(app.test_client(), owner)
+        s1 = sorted(event.sessions, key=lambda s: s.starts_at)[0]
+        _upload(client, event, s1, PLAIN)
+        imp = db.session.scalar(select(ZoomImport))
+        resp = client.post(f"/manage/events/{event.id}/attendance/imports/{imp.id}/confirm")
+        assert "latar belakang" in client.get(resp.headers["Location"]).get_data(as_text=True)
+        job = db.session.scalar(select(Job))
+        db.session.expire_all()
+        assert job.kind == "zoom_import" and job.status == "done" and job.params == {"import_id": imp.id}
+        assert db.session.get(ZoomImport, imp.id).status == "confirmed"
+        assert _minutes(people["rina"].id, s1.id) == 90
+        api = app.test_client()
+        again = api.post(f"/api/v1/events/{event.id}/zoom-imports/{imp.id}/confirm", headers=bearer(token_for(owner)))
+        assert again.status_code == 200 and again.get_json()["changed"] is False
