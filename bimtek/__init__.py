@@ -143,6 +143,7 @@ def _init_extensions(app: Flask) -> None:
 def _init_template_globals(app: Flask) -> None:
     import flask_babel
     from flask import g
+    from flask_login import current_user
 
     from bimtek.accounts.access import can
     from bimtek.nav import EVENT_TABS
@@ -152,8 +153,13 @@ def _init_template_globals(app: Flask) -> None:
         # A request may run inside an app context pushed by a script or test; start it clean.
         g.pop("api_user", None)
         g.pop("event", None)
+        g.pop("_assigned", None)
         flask_babel.refresh()
 
-    @app.context_processor
-    def _globals():
-        return {"event_tabs": EVENT_TABS, "can": can, "has_endpoint": lambda name: name in app.view_functions}
+    # Globals (not a context processor) so macros imported without context, like event_tabs_nav, see them.
+    app.jinja_env.globals.update(
+        event_tabs=EVENT_TABS,
+        can=can,
+        has_endpoint=lambda name: name in app.view_functions,
+        staff_user=lambda: current_user,
+    )

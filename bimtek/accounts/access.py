@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort, g
+from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,11 +26,17 @@ def acting_user() -> User | None:
 
 
 def is_assigned(user: User, event_id: int) -> bool:
-    """Whether a staff member is assigned to an event."""
-    return (
-        db.session.scalar(select(EventStaff.id).where(EventStaff.user_id == user.id, EventStaff.event_id == event_id))
-        is not None
-    )
+    """Whether a staff member is assigned to an event (asked once per request)."""
+    cache = g.setdefault("_assigned", {}) if has_request_context() else {}
+    key = (user.id, event_id)
+    if key not in cache:
+        cache[key] = (
+            db.session.scalar(
+                select(EventStaff.id).where(EventStaff.user_id == user.id, EventStaff.event_id == event_id)
+            )
+            is not None
+        )
+    return cache[key]
 
 
 def can(user: User | None, perm: str, event_id: int) -> bool:
