@@ -150,11 +150,12 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
             "provinces_reached": sum(1 for p in provinces if p["count"]),
         },
         "evaluation": evaluation.results(event, comment_limit=comment_limit),
-        "checkin": adapters.checkin_summary(event.id),
-        "online_minutes": adapters.online_minutes(event.id, scheduled),
-        "eligibility": adapters.eligibility_summary(event.id),
-        "certificates": adapters.certificates_summary(event.id),
     }
+    with adapters.lookup_scope():
+        report["checkin"] = adapters.checkin_summary(event.id)
+        report["online_minutes"] = adapters.online_minutes(event.id, scheduled)
+        report["eligibility"] = adapters.eligibility_summary(event.id)
+        report["certificates"] = adapters.certificates_summary(event.id)
     report["summary"] = {
         "registrations": total,
         "confirmed": confirmed,
@@ -239,8 +240,9 @@ def participant_history(keys: list[tuple[str, str]], *, user=None) -> list[dict]
         ).all()
     ) if event_ids else {}  # fmt: skip
     reg_ids = [r.id for r, _e in rows]
-    verdicts = adapters.eligibility_by_registration(reg_ids)
-    certificates = adapters.certificates_for(reg_ids)
+    with adapters.lookup_scope():
+        verdicts = adapters.eligibility_by_registration(reg_ids)
+        certificates = adapters.certificates_for(reg_ids)
     out = []
     for kind, value in keys:
         mine = [(r, e) for r, e in rows if (r.nip == value if kind == "nip" else r.email_key == value)]
