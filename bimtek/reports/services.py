@@ -153,7 +153,8 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
     }
     with adapters.lookup_scope():
         report["checkin"] = adapters.checkin_summary(event.id)
-        report["online_minutes"] = adapters.online_minutes(event.id, scheduled)
+        windows = {x.id: (as_utc(x.starts_at), as_utc(x.ends_at)) for x in event.sessions}
+        report["online_minutes"] = adapters.online_minutes(event.id, scheduled, windows)
         report["eligibility"] = adapters.eligibility_summary(event.id)
         report["certificates"] = adapters.certificates_summary(event.id)
     report["summary"] = {

@@ -123,7 +123,8 @@ def event_workbook(report: dict) -> bytes:
     att = []
     ci = report["checkin"]
     att += [["Check-in: peserta luring terkonfirmasi", ci["expected"]], ["Check-in: hadir", ci["checked_in"]],
-            ["Check-in: tingkat kehadiran (%)", _or_none(ci["rate"])]] if ci else [["Check-in di lokasi", "belum ada data"]]  # fmt: skip
+            ["Check-in: tingkat kehadiran (%)", _or_none(ci["rate"])],
+            ["Check-in: peserta daring diterima di lokasi", ci.get("other_modes_admitted", 0)]] if ci else [["Check-in di lokasi", "belum ada data"]]  # fmt: skip
     om = report["online_minutes"]
     if om:
         att += [["Daring: peserta", om["participants"]], ["Daring: menit terjadwal", om["scheduled_minutes"]],

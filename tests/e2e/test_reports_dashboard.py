@@ -39,11 +39,26 @@ def live_demo(tmp_path_factory):
         demo.seed()
         db.session.commit()
         batam = db.session.query(Event).filter_by(slug=demo.BATAM_SLUG).one().id
+        upcoming = db.session.query(Event).filter(Event.slug != demo.BATAM_SLUG).one()
+        from datetime import UTC, datetime, timedelta
+
+        from bimtek.evaluation import services as evaluation
+        from bimtek.registration.models import Registration
+
+        evaluation.ensure_evaluation(upcoming).opens_at = datetime.now(UTC) - timedelta(minutes=5)
+        token = (
+            db.session.query(Registration)
+            .filter_by(event_id=upcoming.id, status="confirmed", mode="online")
+            .first()
+            .manage_token
+        )
+        db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "event_id": batam, "demo": demo, "shots": root}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "event_id": batam, "demo": demo, "shots": root,
+           "token": token}  # fmt: skip
     server.shutdown()
     thread.join(5)
     with app.app_context():
@@ -118,5 +133,25 @@ def test_pdf_download_from_the_dashboard(live_demo, browser):
             page.click("text=Unduh laporan PDF")
         path = info.value.path()
         assert Path(path).read_bytes()[:5] == b"%PDF-"
+    finally:
+        context.close()
+
+
+def test_participant_fills_the_evaluation_on_a_phone(live_demo, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_demo['url']}/r/{live_demo['token']}/evaluasi")
+        assert page.locator("h1").inner_text() == "Evaluasi kegiatan"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.click("button[type=submit]")  # nothing chosen yet: the form comes back with the errors marked
+        assert page.locator(".flash-error").is_visible()
+        groups = page.locator("fieldset.scale")
+        for i in range(groups.count()):
+            groups.nth(i).locator("label.scale-option").nth(3).click()  # "4 Baik"
+        page.fill("textarea >> nth=-1", "Mohon bahan paparan dibagikan lebih awal.")
+        page.click("button[type=submit]")
+        page.wait_for_url("**terkirim=1")
+        assert "sudah tercatat" in page.locator("main").inner_text()
     finally:
         context.close()
