@@ -24,6 +24,8 @@ CHECKIN_TABLES = ("checkins", "check_ins")
 INTERVAL_TABLES = ("attendance_intervals",)
 VERDICT_TABLES = ("eligibility_verdicts", "attendance_verdicts", "eligibility")
 CERTIFICATE_TABLES = ("certificates",)
+# Certificate statuses as the verification page words them.
+CERTIFICATE_STATUS_LABELS = {"valid": "Sah (VALID)", "revoked": "Dicabut", "replaced": "Diganti"}
 
 
 _SCOPE_KEY = "reports.table_names"

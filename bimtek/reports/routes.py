@@ -13,7 +13,7 @@ from bimtek.core import audit
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
-from bimtek.reports import dashboard, pdf, services, xlsx
+from bimtek.reports import adapters, dashboard, pdf, services, xlsx
 
 bp = Blueprint("reports", __name__)
 add_event_tab("reports.dashboard", _l("Laporan"), "manage", 80)
@@ -45,6 +45,7 @@ def dashboard_page(event):
         charts=dashboard.build(report),
         status_order=dashboard.STATUS_ORDER,
         labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
+        cert_labels=adapters.CERTIFICATE_STATUS_LABELS,
     )
 
 

@@ -198,13 +198,14 @@ def parse_keys(text: str) -> list[tuple[str, str]]:
         else:
             bad.append(chunk)
     if bad:
+        # The typed text is not echoed back: it may hold anything, and messages are formatted with %.
         raise Invalid(
             "invalid",
             "Isi dengan NIP 18 digit atau alamat email.",
-            fields={"q": "Tidak dikenali: " + ", ".join(bad[:5])},
+            fields={"q": "Ada isian yang bukan NIP 18 digit atau alamat email."},
         )
     if len(keys) > MAX_KEYS:
-        raise Invalid("invalid", f"Maksimal {MAX_KEYS} NIP atau email sekaligus.", fields={"q": "Terlalu banyak."})
+        raise Invalid("invalid", f"Maksimal {MAX_KEYS} NIP atau email sekaligus.", fields={"q": "Maksimal 500 NIP atau email sekaligus."})
     seen, out = set(), []
     for k in keys:
         if k not in seen:

@@ -24,6 +24,7 @@ STATUS_LABELS = {
     "cancelled": "Dibatalkan",
 }
 MODE_LABELS = {"onsite": "Luring", "online": "Daring"}
+CERT_LABELS = {"valid": "sah", "revoked": "dicabut", "replaced": "diganti"}
 
 
 def safe_cell(value):
@@ -136,7 +137,11 @@ def event_workbook(report: dict) -> bytes:
     att += [["Dinilai", el["assessed"]], ["Memenuhi syarat", el["eligible"]], ["Belum memenuhi syarat",
             el["not_eligible"]]] if el else [["Kelayakan sertifikat", "belum ada data"]]  # fmt: skip
     ce = report["certificates"]
-    att += [[f"Sertifikat: {k}", n] for k, n in ce["by_status"].items()] if ce else [["Sertifikat", "belum ada data"]]
+    att += (
+        [[f"Sertifikat: {CERT_LABELS.get(k, k)}", n] for k, n in ce["by_status"].items()]
+        if ce
+        else [["Sertifikat", "belum ada data"]]
+    )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
     return _save(wb)
 

@@ -193,3 +193,12 @@ def test_api_settings_questions_form_and_submit(client):
     results = client.get(f"/api/v1/events/{event.id}/evaluation/results", headers=h).get_json()
     assert results["responses"] == 1 and results["overall"]["mean"] == 5
     assert results["comments"][0]["author"]["name"] == reg.full_name  # not anonymous for this event
+
+
+def test_participant_form_in_english(client):
+    event = make_event()
+    reg = make_registration(event)
+    open_evaluation(event)
+    client.get("/lang/en")
+    page = client.get(f"/r/{reg.manage_token}/evaluasi").get_data(as_text=True)
+    assert "Mastery of the subject" in page and "Very good" in page and "Send evaluation" in page
