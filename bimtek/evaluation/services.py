@@ -18,6 +18,7 @@ from bimtek.evaluation.models import (
     SCOPES,
     SECTIONS,
     EvaluationAnswer,
+    EvaluationInvitation,
     EvaluationQuestion,
     EvaluationResponse,
     EvaluationSettings,
@@ -382,6 +383,92 @@ def submit_response(reg: Registration, raw: dict, *, now: datetime | None = None
     audit.record("evaluation.submit", response, event_id=event.id, actor="participant",
                  details={"registration_id": reg.id, "answers": len(answers)})  # fmt: skip
     return response
+
+
+# Invitations by email ------------------------------------------------------------------------------------
+
+
+def invitation_recipients(event_id: int, *, limit: int | None = None, exclude=()) -> list[Registration]:
+    """Confirmed participants who have neither answered the evaluation nor been emailed its link."""
+    answered = select(EvaluationResponse.registration_id).where(EvaluationResponse.event_id == event_id)
+    invited = select(EvaluationInvitation.registration_id).where(EvaluationInvitation.event_id == event_id)
+    q = (
+        select(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == "confirmed",
+            Registration.id.not_in(answered),
+            Registration.id.not_in(invited),
+        )
+        .order_by(Registration.id)
+    )
+    if exclude:
+        q = q.where(Registration.id.not_in(list(exclude)))
+    if limit:
+        q = q.limit(limit)
+    return list(db.session.scalars(q).all())
+
+
+def participant_link(reg: Registration) -> str:
+    """The absolute address of a participant's evaluation form."""
+    from flask import current_app
+
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{reg.manage_token}/evaluasi"
+
+
+def send_invitations(regs: list[Registration]) -> tuple[int, list[int]]:
+    """Email each registration its evaluation link and record it (flushes); returns (sent, failed ids)."""
+    from bimtek.core.mail import send_email
+
+    sent, failed = 0, []
+    for reg in regs:
+        event = reg.event
+        settings = get_settings(event.id)
+        ok = send_email(
+            reg.email,
+            f"Evaluasi kegiatan: {event.title}",
+            "evaluation_invite",
+            name=reg.full_name,
+            event_title=event.title,
+            link=participant_link(reg),
+            closes_at=settings.closes_at if settings else None,
+            timezone=event.timezone,
+        )
+        if ok:
+            db.session.add(EvaluationInvitation(event_id=event.id, registration_id=reg.id))
+            sent += 1
+        else:
+            failed.append(reg.id)
+    db.session.flush()
+    return sent, failed
+
+
+def start_invitations(event: Event, *, user=None):
+    """Create an invitation job for the event (the caller commits, then enqueues); needs an opening time."""
+    from bimtek.jobs import start_job
+
+    settings = get_settings(event.id)
+    if settings is None or settings.opens_at is None:
+        raise Conflict("not_scheduled", "Atur dulu waktu pembukaan evaluasi sebelum mengirim undangan.")
+    total = len(invitation_recipients(event.id))
+    if total == 0:
+        raise Conflict("nobody", "Semua peserta terkonfirmasi sudah mengisi atau sudah diundang.")
+    job = start_job("evaluation.invite", event_id=event.id, total=total, user=user)
+    audit.record("evaluation.invite", job, event_id=event.id, actor=user, details={"recipients": total})
+    return job
+
+
+def invitation_counts(event_id: int) -> dict:
+    """How many were emailed, and the latest invitation job."""
+    from bimtek.core.models import Job
+
+    invited = db.session.scalar(
+        select(func.count(EvaluationInvitation.id)).where(EvaluationInvitation.event_id == event_id)
+    )
+    job = db.session.scalar(
+        select(Job).where(Job.event_id == event_id, Job.kind == "evaluation.invite").order_by(Job.id.desc()).limit(1)
+    )
+    return {"invited": int(invited or 0), "job": job}
 
 
 # For the attendance feature's eligibility rule ------------------------------------------------------------
