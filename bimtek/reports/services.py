@@ -205,7 +205,11 @@ def parse_keys(text: str) -> list[tuple[str, str]]:
             fields={"q": "Ada isian yang bukan NIP 18 digit atau alamat email."},
         )
     if len(keys) > MAX_KEYS:
-        raise Invalid("invalid", f"Maksimal {MAX_KEYS} NIP atau email sekaligus.", fields={"q": "Maksimal 500 NIP atau email sekaligus."})
+        raise Invalid(
+            "invalid",
+            f"Maksimal {MAX_KEYS} NIP atau email sekaligus.",
+            fields={"q": "Maksimal 500 NIP atau email sekaligus."},
+        )
     seen, out = set(), []
     for k in keys:
         if k not in seen:

@@ -324,3 +324,16 @@ def test_english_dashboard_and_safe_messages(client):
     login(other, admin)
     resp = other.get("/manage/laporan/peserta?q=50%25x%25s")  # a % in the query must not break the message
     assert resp.status_code == 422 and "NIP 18 digit" in resp.get_data(as_text=True)
+
+
+def test_cli_writes_pdf_and_xlsx(runner, tmp_path):
+    world = _world()
+    out = tmp_path / "laporan.pdf"
+    result = runner.invoke(args=["reports", "pdf", str(world["event"].id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-" and "LAPORAN KEGIATAN" in PdfReader(str(out)).pages[0].extract_text()
+    book = tmp_path / "laporan.xlsx"
+    assert runner.invoke(args=["reports", "xlsx", str(world["event"].id), "-o", str(book)]).exit_code == 0
+    assert load_workbook(book)["Ringkasan"]["B2"].value == world["event"].title
+    missing = runner.invoke(args=["reports", "pdf", "9999"])
+    assert missing.exit_code != 0 and "tidak ditemukan" in missing.output
