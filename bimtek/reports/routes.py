@@ -73,12 +73,13 @@ def report_xlsx(event):
     return _download(data, XLSX_TYPE, _filename(event, "xlsx"))
 
 
-@bp.get("/manage/laporan/peserta")
+# NIPs and emails travel in the POST body, never in the URL, so they stay out of access logs and history.
+@bp.route("/manage/laporan/peserta", methods=["GET", "POST"])
 @login_required
 @require_role("admin")
 def history():
     """A participant's history across events by NIP or email (one or many), for admins."""
-    q = request.args.get("q", "")
+    q = request.form.get("q", "") if request.method == "POST" else ""
     people, errors, status = [], {}, 200
     if q.strip():
         try:
@@ -88,22 +89,24 @@ def history():
             db.session.rollback()
             errors, status = err.fields or {"q": err.message}, err.status
     return render_template(
-        "reports/history.html", q=q, people=people, errors=errors, labels={"status": services.STATUS_LABELS,
-                                                                           "mode": services.MODE_LABELS}
+        "reports/history.html", q=q, people=people, errors=errors,
+        labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
     ), status  # fmt: skip
 
 
-@bp.get("/manage/laporan/peserta.xlsx")
+@bp.post("/manage/laporan/peserta.xlsx")
 @login_required
 @require_role("admin")
 def history_xlsx():
     """The same history as a workbook for agency HR (kepegawaian)."""
+    q = request.form.get("q", "")
     try:
-        people = services.participant_history(services.parse_keys(request.args.get("q", "")), user=current_user)
+        people = services.participant_history(services.parse_keys(q), user=current_user)
     except DomainError as err:
         db.session.rollback()
-        return render_template("reports/history.html", q=request.args.get("q", ""), people=[],
-                               errors=err.fields, labels={}), err.status  # fmt: skip
+        return render_template("reports/history.html", q=q, people=[], errors=err.fields,
+                               labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS}), err.status  # fmt: skip
     data = xlsx.history_workbook(people)
+    audit.record("report.history_xlsx", actor=current_user, details={"keys": len(people)})
     db.session.commit()
     return _download(data, XLSX_TYPE, "riwayat-peserta.xlsx")

@@ -228,3 +228,21 @@ def test_invitations_reach_each_participant_once(app, client):
     again = client.post(f"/manage/events/{event.id}/evaluasi/undangan", follow_redirects=True)
     assert "sudah diundang" in again.get_data(as_text=True) and len(_outbox(app)) == 2
     assert services.invitation_counts(event.id)["invited"] == 2
+
+
+def test_participant_form_carries_a_csrf_token(make_app):
+    import re
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event = make_event()
+        reg = make_registration(event)
+        open_evaluation(event)
+        client = app.test_client()
+        url = f"/r/{reg.manage_token}/evaluasi"
+        answers = full_answers(event, reg, 4)
+        assert client.post(url, data=answers).status_code == 400  # no token: refused, nothing stored
+        assert not services.evaluation_done(reg.id)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+        assert client.post(url, data={**answers, "csrf_token": token}).status_code == 302
+        assert services.evaluation_done(reg.id)

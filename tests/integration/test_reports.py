@@ -237,23 +237,24 @@ def test_participant_history_jp_per_year_and_hr_export(client):
     make_registration(second, email="rina.baru@kepriprov.go.id", **pns)  # waitlisted: 0 JP
     make_registration(second, email="rina@kepriprov.go.id", mode="online")
     login(client, admin)
-    page = client.get(f"/manage/laporan/peserta?q={NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}")
+    assert client.get("/manage/laporan/peserta").status_code == 200
+    page = client.post("/manage/laporan/peserta", data={"q": f"{NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}"})
     assert page.status_code == 422  # spaces split the query: a grouped NIP is typed with dots or dashes instead
-    page = client.get("/manage/laporan/peserta?q=19660801.198803.1.001%0Arina@kepriprov.go.id")
-    assert page.status_code == 200
+    page = client.post("/manage/laporan/peserta", data={"q": "19660801.198803.1.001\nrina@kepriprov.go.id"})
+    assert page.status_code == 200 and "Bimtek Medsos 2031" in page.get_data(as_text=True)
     hist = services.participant_history(services.parse_keys(f"{NIP}, RINA@kepriprov.go.id"))
     by_nip, by_email = hist
     assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2030", "Bimtek Medsos 2031"]
     assert by_nip["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 0.0}]
     assert by_email["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 4.0}]
-    resp = client.get(f"/manage/laporan/peserta.xlsx?q={NIP}")
+    resp = client.post("/manage/laporan/peserta.xlsx", data={"q": NIP})
     wb = load_workbook(io.BytesIO(resp.data))
     years = [r for r in wb["JP per tahun"].iter_rows(min_row=2, values_only=True)]
     assert years == [(NIP, by_nip["name"], 2030, 4), (NIP, by_nip["name"], 2031, 0)]
     assert wb["Riwayat"]["C2"].value == NIP
     # No certificate yet: "belum ada data" until the certificates table exists, then an empty cell.
     assert wb["Riwayat"]["O2"].value in ("belum ada data", None)
-    assert client.get("/manage/laporan/peserta?q=bukan-nip").status_code == 422
+    assert client.post("/manage/laporan/peserta", data={"q": "bukan-nip"}).status_code == 422
     assert (
         db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "report.participant_history"))
         >= 2
@@ -263,15 +264,17 @@ def test_participant_history_jp_per_year_and_hr_export(client):
 def test_history_is_for_admins_only(client):
     organizer = make_user("organizer")
     login(client, organizer)
-    assert client.get(f"/manage/laporan/peserta?q={NIP}").status_code == 403
-    assert client.get(f"/manage/laporan/peserta.xlsx?q={NIP}").status_code == 403
+    assert client.post("/manage/laporan/peserta", data={"q": NIP}).status_code == 403
+    assert client.post("/manage/laporan/peserta.xlsx", data={"q": NIP}).status_code == 403
     h = bearer(token_for(organizer))
-    assert client.get(f"/api/v1/participants/history?q={NIP}", headers=h).status_code == 403
+    assert client.post("/api/v1/participants/history", json={"q": NIP}, headers=h).status_code == 403
     admin_h = bearer(token_for(make_user("admin")))
-    body = client.get(f"/api/v1/participants/history?q={NIP}", headers=admin_h)
+    body = client.post("/api/v1/participants/history", json={"q": [NIP, "x@contoh.go.id"]}, headers=admin_h)
     assert body.status_code == 200 and body.get_json()["items"][0]["registrations"] == []
-    bad = client.get("/api/v1/participants/history?q=12345", headers=admin_h)
+    assert [p["kind"] for p in body.get_json()["items"]] == ["nip", "email"]
+    bad = client.post("/api/v1/participants/history", json={"q": "12345"}, headers=admin_h)
     assert bad.status_code == 422 and bad.get_json()["fields"]["q"]
+    assert client.post("/api/v1/participants/history", json={"q": 5}, headers=admin_h).status_code == 422
 
 
 def test_report_pages_and_api_are_guarded(app):
@@ -322,7 +325,7 @@ def test_english_dashboard_and_safe_messages(client):
     g.pop("_login_user", None)
     other = client.application.test_client()
     login(other, admin)
-    resp = other.get("/manage/laporan/peserta?q=50%25x%25s")  # a % in the query must not break the message
+    resp = other.post("/manage/laporan/peserta", data={"q": "50%x%s"})  # a % in the query must not break the message
     assert resp.status_code == 422 and "NIP 18 digit" in resp.get_data(as_text=True)
 
 
