@@ -661,6 +661,47 @@ def results(event: Event, *, comment_limit: int | None = None) -> dict:
     }  # fmt: skip
 
 
+def response_matrix(event: Event) -> dict:
+    """Every response as one row and every form item as one column (the raw table behind the scores).
+
+    Rows carry the participant's mode, and their name and instansi only when the evaluation is not anonymous.
+    """
+    settings = get_settings(event.id)
+    anonymous = True if settings is None else settings.anonymous
+    items = form_items(build_form(event, None))
+    columns = []
+    for item in items:
+        label, _sub = _target_label(event, item.session_id, item.speaker_id)
+        columns.append((item.question.id, item.session_id, item.speaker_id,
+                        f"{SECTION_LABELS.get(item.question.section, item.question.section)}"
+                        f"{' · ' + label if label else ''}: {item.question.text}"))  # fmt: skip
+    index = {(q, s, p): i for i, (q, s, p, _label) in enumerate(columns)}
+    responses = db.session.execute(
+        select(EvaluationResponse.id, EvaluationResponse.submitted_at, Registration.mode, Registration.full_name,
+               Registration.institution_name)
+        .join(Registration, Registration.id == EvaluationResponse.registration_id)
+        .where(EvaluationResponse.event_id == event.id)
+        .order_by(EvaluationResponse.submitted_at, EvaluationResponse.id)
+    ).all()  # fmt: skip
+    rows: dict[int, list] = {rid: [None] * len(columns) for rid, *_rest in responses}
+    qids = [q for q, *_rest in columns] or [-1]
+    answers = db.session.execute(
+        select(EvaluationAnswer.response_id, EvaluationAnswer.question_id, EvaluationAnswer.session_id,
+               EvaluationAnswer.speaker_id, EvaluationAnswer.score, EvaluationAnswer.text)
+        .where(EvaluationAnswer.question_id.in_(set(qids)))
+    ).all()  # fmt: skip
+    for rid, qid, sid, pid, score, text in answers:
+        col = index.get((qid, sid, pid))
+        if col is not None and rid in rows:
+            rows[rid][col] = score if score is not None else text
+    out = []
+    for n, (rid, at, mode, name, inst) in enumerate(responses, start=1):
+        who = [] if anonymous else [name, inst]
+        out.append([n, as_utc(at).isoformat()[:19].replace("T", " "), mode, *who, *rows[rid]])
+    header = ["No", "Dikirim (UTC)", "Mode", *([] if anonymous else ["Nama", "Instansi"]), *[c[3] for c in columns]]
+    return {"header": header, "rows": out}
+
+
 def settings_json(event: Event, settings: EvaluationSettings | None) -> dict:
     """Settings and questions for the API."""
     return {

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     group = click.Group("reports", help="Event reports.")
 
     def _write(event_id: int, output: str | None, kind: str) -> None:
+        from bimtek.evaluation import services as evaluation
         from bimtek.events.models import Event
         from bimtek.reports import pdf, services, xlsx
 
@@ -26,7 +27,9 @@ def register(app: Flask) -> None:
             data = pdf.render(services.event_report(event, comment_limit=pdf.COMMENT_LIMIT),
                               font_dir=Path(current_app.static_folder) / "fonts")  # fmt: skip
         else:
-            data = xlsx.event_workbook(services.event_report(event, comment_limit=None))
+            data = xlsx.event_workbook(
+                services.event_report(event, comment_limit=None), responses=evaluation.response_matrix(event)
+            )
         path = Path(output or f"laporan-{event.code.lower()}-{event.id}.{kind}")
         path.write_bytes(data)
         audit.record(f"report.{kind}", event, event_id=event.id, actor="cli", details={"bytes": len(data)})

@@ -61,8 +61,8 @@ def _or_none(value):
     return "belum ada data" if value is None else value
 
 
-def event_workbook(report: dict) -> bytes:
-    """The report's underlying tables, one sheet each."""
+def event_workbook(report: dict, responses: dict | None = None) -> bytes:
+    """The report's underlying tables, one sheet each; `responses` adds the raw evaluation answers."""
     wb = Workbook()
     wb.remove(wb.active)
     ev, regs, s, evaluation = report["event"], report["registrations"], report["summary"], report["evaluation"]
@@ -143,6 +143,11 @@ def event_workbook(report: dict) -> bytes:
         else [["Sertifikat", "belum ada data"]]
     )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
+    if responses is not None:
+        mode_labels = {"onsite": "Luring", "online": "Daring"}
+        rows = [[r[0], r[1], mode_labels.get(r[2], r[2]), *r[3:]] for r in responses["rows"]]
+        ws = _sheet(wb, "Evaluasi - jawaban", responses["header"], rows, [6, 20, 10])
+        ws.row_dimensions[1].height = 90
     return _save(wb)
 
 

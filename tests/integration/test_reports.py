@@ -135,6 +135,12 @@ def test_xlsx_report_cells_are_the_tables_and_safe(client):
     assert summary["Terkonfirmasi"] == 4 and summary["Kehadiran di lokasi (%)"] == "belum ada data"
     comments = [r[2] for r in wb["Evaluasi - komentar"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil")' in comments
+    raw = wb["Evaluasi - jawaban"]
+    header = [c.value for c in raw[1]]
+    assert header[:3] == ["No", "Dikirim (UTC)", "Mode"] and "Nama" not in header  # anonymous
+    col = header.index("Narasumber · Narasumber 1: Penguasaan materi")
+    assert [r[col] for r in raw.iter_rows(min_row=2, values_only=True)] == [5, 3]
+    assert raw.max_row == 3 and '\'=HYPERLINK("http://evil")' in [c.value for c in raw[2]]
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
