@@ -218,14 +218,16 @@ def parse_keys(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def participant_history(keys: list[tuple[str, str]], *, user=None) -> list[dict]:
+def participant_history(keys: list[tuple[str, str]], *, user=None, now: datetime | None = None) -> list[dict]:
     """For each NIP or email: the person's registrations across events and their JP per year.
 
-    JP counts the sum of session JP of events where the registration was confirmed; where eligibility
-    verdicts exist, a registration judged not eligible counts 0 JP, and a certificate's own JP wins.
+    JP counts the sum of session JP of events that have ended and where the registration was confirmed;
+    where eligibility verdicts exist, a registration judged not eligible counts 0 JP, and a certificate's
+    own JP wins. Events still to come are listed with 0 JP.
     """
     if not keys:
         return []
+    now = now or utcnow()
     nips = [v for k, v in keys if k == "nip"]
     emails = [v for k, v in keys if k == "email"]
     conds = []
@@ -255,7 +257,8 @@ def participant_history(keys: list[tuple[str, str]], *, user=None) -> list[dict]
         items, per_year = [], Counter()
         for r, e in mine:
             local_start = to_zone(as_utc(e.starts_at), e.timezone)
-            jp = float(jp_by_event.get(e.id, 0)) if r.status == "confirmed" else 0.0
+            upcoming = as_utc(e.ends_at) > now
+            jp = float(jp_by_event.get(e.id, 0)) if r.status == "confirmed" and not upcoming else 0.0
             eligible = verdicts.get(r.id) if verdicts is not None else None
             if eligible is False:
                 jp = 0.0
@@ -283,6 +286,7 @@ def participant_history(keys: list[tuple[str, str]], *, user=None) -> list[dict]
                 "mode": r.mode,
                 "status": r.status,
                 "eligible": eligible,
+                "upcoming": upcoming,
                 "jp": round(jp, 2),
                 "certificates": certs,
             })  # fmt: skip

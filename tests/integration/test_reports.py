@@ -214,7 +214,8 @@ def test_adapters_read_other_features_tables_when_they_exist(client, monkeypatch
         assert report["eligibility"] == {"assessed": 3, "eligible": 2, "not_eligible": 1, "overridden": 1,
                                          "rate": 66.7}  # fmt: skip
         assert report["certificates"] == {"total": 1, "by_status": {"valid": 1}}
-        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)])
+        after = datetime(2031, 1, 1, tzinfo=UTC)  # the fixture event (2030) has ended by then
+        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)], now=after)
         assert hist[0]["registrations"][0]["certificates"][0]["number"] == "001/BIMTEK-MEDSOS/VIII/2030"
         assert hist[0]["jp_per_year"] == [{"year": 2030, "jp": 3.5}]  # the certificate's own JP wins
         assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 0.0}]  # judged not eligible
@@ -235,28 +236,31 @@ def test_adapters_read_other_features_tables_when_they_exist(client, monkeypatch
 
 def test_participant_history_jp_per_year_and_hr_export(client):
     admin = make_user("admin")
-    first = make_event(title="Bimtek Medsos 2030")
-    second = make_event(title="Bimtek Medsos 2031", starts_at=datetime(2031, 3, 5, 2, 0, tzinfo=UTC), onsite_capacity=1)
+    first = make_event(title="Bimtek Medsos 2024", starts_at=datetime(2024, 8, 22, 2, 0, tzinfo=UTC))
+    second = make_event(title="Bimtek Medsos 2025", starts_at=datetime(2025, 3, 5, 2, 0, tzinfo=UTC), onsite_capacity=1)
+    future = make_event(title="Bimtek Medsos 2030")
     make_registration(second, email="lain@kominfo.go.id")  # takes the only seat on site
     pns = dict(employment_status="pns", nip=NIP, rank="Penata (III/c)")
     make_registration(first, email="rina@kepriprov.go.id", **pns)
     make_registration(second, email="rina.baru@kepriprov.go.id", **pns)  # waitlisted: 0 JP
     make_registration(second, email="rina@kepriprov.go.id", mode="online")
+    make_registration(future, email="rina@kepriprov.go.id", mode="online")  # not held yet: no JP
     login(client, admin)
     assert client.get("/manage/laporan/peserta").status_code == 200
     page = client.post("/manage/laporan/peserta", data={"q": f"{NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}"})
     assert page.status_code == 422  # spaces split the query: a grouped NIP is typed with dots or dashes instead
     page = client.post("/manage/laporan/peserta", data={"q": "19660801.198803.1.001\nrina@kepriprov.go.id"})
-    assert page.status_code == 200 and "Bimtek Medsos 2031" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Bimtek Medsos 2025" in page.get_data(as_text=True)
+    assert "akan datang" in page.get_data(as_text=True)
     hist = services.participant_history(services.parse_keys(f"{NIP}, RINA@kepriprov.go.id"))
     by_nip, by_email = hist
-    assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2030", "Bimtek Medsos 2031"]
-    assert by_nip["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 0.0}]
-    assert by_email["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 4.0}]
+    assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2024", "Bimtek Medsos 2025"]
+    assert by_nip["jp_per_year"] == [{"year": 2024, "jp": 4.0}, {"year": 2025, "jp": 0.0}]
+    assert by_email["jp_per_year"] == [{"year": 2024, "jp": 4.0}, {"year": 2025, "jp": 4.0}, {"year": 2030, "jp": 0.0}]
     resp = client.post("/manage/laporan/peserta.xlsx", data={"q": NIP})
     wb = load_workbook(io.BytesIO(resp.data))
     years = [r for r in wb["JP per tahun"].iter_rows(min_row=2, values_only=True)]
-    assert years == [(NIP, by_nip["name"], 2030, 4), (NIP, by_nip["name"], 2031, 0)]
+    assert years == [(NIP, by_nip["name"], 2024, 4), (NIP, by_nip["name"], 2025, 0)]
     assert wb["Riwayat"]["C2"].value == NIP
     # No certificate yet: "belum ada data" until the certificates table exists, then an empty cell.
     assert wb["Riwayat"]["O2"].value in ("belum ada data", None)
