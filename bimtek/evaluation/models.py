@@ -98,3 +98,18 @@ class EvaluationAnswer(db.Model):
 
     def __repr__(self) -> str:
         return f"<EvaluationAnswer q={self.question_id} score={self.score}>"
+
+
+class EvaluationInvitation(db.Model):
+    """That a participant was emailed the evaluation link: one row per registration, so a resend never repeats."""
+
+    __tablename__ = "evaluation_invitations"
+    __table_args__ = (UniqueConstraint("registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<EvaluationInvitation registration={self.registration_id}>"

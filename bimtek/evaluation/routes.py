@@ -48,6 +48,7 @@ def _manage_page(event, *, errors=None, values=None, question_errors=None, statu
         errors=errors or {},
         question_errors=question_errors or {},
         done=len(services.evaluations_done(event.id)) if settings else 0,
+        invitations=services.invitation_counts(event.id) if settings else None,
         is_open=bool(settings and settings.is_open(utcnow())),
         labels={
             "section": services.SECTION_LABELS,
@@ -90,6 +91,25 @@ def manage_settings(event):
         db.session.rollback()
         return _manage_page(event, errors=err.fields, values=raw, status=422)
     return redirect(url_for("evaluation.manage", event_id=event.id))
+
+
+@bp.post("/manage/events/<int:event_id>/evaluasi/undangan")
+@login_required
+@event_view("manage")
+def send_invitations(event):
+    """Email the evaluation link to confirmed participants who have not answered or been invited yet."""
+    from bimtek.evaluation.tasks import send_invitations_task
+
+    try:
+        job = services.start_invitations(event, user=current_user)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
+        return redirect(url_for("evaluation.manage", event_id=event.id))
+    send_invitations_task(job.id)
+    flash(_("Undangan evaluasi sedang dikirim ke %(n)s peserta.", n=job.total), "success")
+    return redirect(url_for("evaluation.manage", event_id=event.id) + "#undangan")
 
 
 def _question_input() -> dict:

@@ -18,6 +18,7 @@ from bimtek.evaluation.models import (
     SCOPES,
     SECTIONS,
     EvaluationAnswer,
+    EvaluationInvitation,
     EvaluationQuestion,
     EvaluationResponse,
     EvaluationSettings,
@@ -384,6 +385,92 @@ def submit_response(reg: Registration, raw: dict, *, now: datetime | None = None
     return response
 
 
+# Invitations by email ------------------------------------------------------------------------------------
+
+
+def invitation_recipients(event_id: int, *, limit: int | None = None, exclude=()) -> list[Registration]:
+    """Confirmed participants who have neither answered the evaluation nor been emailed its link."""
+    answered = select(EvaluationResponse.registration_id).where(EvaluationResponse.event_id == event_id)
+    invited = select(EvaluationInvitation.registration_id).where(EvaluationInvitation.event_id == event_id)
+    q = (
+        select(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == "confirmed",
+            Registration.id.not_in(answered),
+            Registration.id.not_in(invited),
+        )
+        .order_by(Registration.id)
+    )
+    if exclude:
+        q = q.where(Registration.id.not_in(list(exclude)))
+    if limit:
+        q = q.limit(limit)
+    return list(db.session.scalars(q).all())
+
+
+def participant_link(reg: Registration) -> str:
+    """The absolute address of a participant's evaluation form."""
+    from flask import current_app
+
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{reg.manage_token}/evaluasi"
+
+
+def send_invitations(regs: list[Registration]) -> tuple[int, list[int]]:
+    """Email each registration its evaluation link and record it (flushes); returns (sent, failed ids)."""
+    from bimtek.core.mail import send_email
+
+    sent, failed = 0, []
+    for reg in regs:
+        event = reg.event
+        settings = get_settings(event.id)
+        ok = send_email(
+            reg.email,
+            f"Evaluasi kegiatan: {event.title}",
+            "evaluation_invite",
+            name=reg.full_name,
+            event_title=event.title,
+            link=participant_link(reg),
+            closes_at=settings.closes_at if settings else None,
+            timezone=event.timezone,
+        )
+        if ok:
+            db.session.add(EvaluationInvitation(event_id=event.id, registration_id=reg.id))
+            sent += 1
+        else:
+            failed.append(reg.id)
+    db.session.flush()
+    return sent, failed
+
+
+def start_invitations(event: Event, *, user=None):
+    """Create an invitation job for the event (the caller commits, then enqueues); needs an opening time."""
+    from bimtek.jobs import start_job
+
+    settings = get_settings(event.id)
+    if settings is None or settings.opens_at is None:
+        raise Conflict("not_scheduled", "Atur dulu waktu pembukaan evaluasi sebelum mengirim undangan.")
+    total = len(invitation_recipients(event.id))
+    if total == 0:
+        raise Conflict("nobody", "Semua peserta terkonfirmasi sudah mengisi atau sudah diundang.")
+    job = start_job("evaluation.invite", event_id=event.id, total=total, user=user)
+    audit.record("evaluation.invite", job, event_id=event.id, actor=user, details={"recipients": total})
+    return job
+
+
+def invitation_counts(event_id: int) -> dict:
+    """How many were emailed, and the latest invitation job."""
+    from bimtek.core.models import Job
+
+    invited = db.session.scalar(
+        select(func.count(EvaluationInvitation.id)).where(EvaluationInvitation.event_id == event_id)
+    )
+    job = db.session.scalar(
+        select(Job).where(Job.event_id == event_id, Job.kind == "evaluation.invite").order_by(Job.id.desc()).limit(1)
+    )
+    return {"invited": int(invited or 0), "job": job}
+
+
 # For the attendance feature's eligibility rule ------------------------------------------------------------
 
 
@@ -434,19 +521,29 @@ def results(event: Event, *, comment_limit: int | None = None) -> dict:
         select(func.count(EvaluationResponse.id)).where(EvaluationResponse.event_id == event.id)
     )
     counts: dict[tuple[int, int | None, int | None], dict[int, int]] = {}
-    rows = db.session.execute(
-        select(
-            EvaluationAnswer.question_id,
-            EvaluationAnswer.session_id,
-            EvaluationAnswer.speaker_id,
-            EvaluationAnswer.score,
-            func.count(),
-        )
-        .join(EvaluationResponse, EvaluationResponse.id == EvaluationAnswer.response_id)
-        .where(EvaluationResponse.event_id == event.id, EvaluationAnswer.score.is_not(None))
-        .group_by(EvaluationAnswer.question_id, EvaluationAnswer.session_id, EvaluationAnswer.speaker_id,
-                  EvaluationAnswer.score)
-    ).all()  # fmt: skip
+    # Answers belong to the event through their question: filtering on question ids keeps this an index-only
+    # scan of ix_evaluation_answers_question, with no join, even at tens of thousands of answers.
+    scale_ids = [q.id for q in qs if q.kind == "scale"]
+    rows = (
+        db.session.execute(
+            select(
+                EvaluationAnswer.question_id,
+                EvaluationAnswer.session_id,
+                EvaluationAnswer.speaker_id,
+                EvaluationAnswer.score,
+                func.count(),
+            )
+            .where(EvaluationAnswer.question_id.in_(scale_ids), EvaluationAnswer.score.is_not(None))
+            .group_by(
+                EvaluationAnswer.question_id,
+                EvaluationAnswer.session_id,
+                EvaluationAnswer.speaker_id,
+                EvaluationAnswer.score,
+            )
+        ).all()
+        if scale_ids
+        else []
+    )
     for qid, sid, pid, score, n in rows:
         counts.setdefault((qid, sid, pid), {})[int(score)] = int(n)
 
@@ -505,6 +602,7 @@ def results(event: Event, *, comment_limit: int | None = None) -> dict:
     ) if overall_q else scoring.summarize({})  # fmt: skip
 
     anonymous = True if settings is None else settings.anonymous
+    text_ids = [q.id for q in qs if q.kind == "text"] or [-1]
     cq = (
         select(
             EvaluationAnswer.question_id,
@@ -517,10 +615,14 @@ def results(event: Event, *, comment_limit: int | None = None) -> dict:
         )
         .join(EvaluationResponse, EvaluationResponse.id == EvaluationAnswer.response_id)
         .join(Registration, Registration.id == EvaluationResponse.registration_id)
-        .where(EvaluationResponse.event_id == event.id, EvaluationAnswer.score.is_(None), EvaluationAnswer.text != "")
+        .where(EvaluationAnswer.question_id.in_(text_ids), EvaluationAnswer.text != "")
         .order_by(EvaluationResponse.submitted_at, EvaluationAnswer.id)
     )
-    total_comments = db.session.scalar(select(func.count()).select_from(cq.subquery()))
+    total_comments = db.session.scalar(
+        select(func.count(EvaluationAnswer.id)).where(
+            EvaluationAnswer.question_id.in_(text_ids), EvaluationAnswer.text != ""
+        )
+    )
     if comment_limit is not None:
         cq = cq.limit(comment_limit)
     comments = []
@@ -557,6 +659,47 @@ def results(event: Event, *, comment_limit: int | None = None) -> dict:
         "comments": comments,
         "comments_total": int(total_comments or 0),
     }  # fmt: skip
+
+
+def response_matrix(event: Event) -> dict:
+    """Every response as one row and every form item as one column (the raw table behind the scores).
+
+    Rows carry the participant's mode, and their name and instansi only when the evaluation is not anonymous.
+    """
+    settings = get_settings(event.id)
+    anonymous = True if settings is None else settings.anonymous
+    items = form_items(build_form(event, None))
+    columns = []
+    for item in items:
+        label, _sub = _target_label(event, item.session_id, item.speaker_id)
+        columns.append((item.question.id, item.session_id, item.speaker_id,
+                        f"{SECTION_LABELS.get(item.question.section, item.question.section)}"
+                        f"{' · ' + label if label else ''}: {item.question.text}"))  # fmt: skip
+    index = {(q, s, p): i for i, (q, s, p, _label) in enumerate(columns)}
+    responses = db.session.execute(
+        select(EvaluationResponse.id, EvaluationResponse.submitted_at, Registration.mode, Registration.full_name,
+               Registration.institution_name)
+        .join(Registration, Registration.id == EvaluationResponse.registration_id)
+        .where(EvaluationResponse.event_id == event.id)
+        .order_by(EvaluationResponse.submitted_at, EvaluationResponse.id)
+    ).all()  # fmt: skip
+    rows: dict[int, list] = {rid: [None] * len(columns) for rid, *_rest in responses}
+    qids = [q for q, *_rest in columns] or [-1]
+    answers = db.session.execute(
+        select(EvaluationAnswer.response_id, EvaluationAnswer.question_id, EvaluationAnswer.session_id,
+               EvaluationAnswer.speaker_id, EvaluationAnswer.score, EvaluationAnswer.text)
+        .where(EvaluationAnswer.question_id.in_(set(qids)))
+    ).all()  # fmt: skip
+    for rid, qid, sid, pid, score, text in answers:
+        col = index.get((qid, sid, pid))
+        if col is not None and rid in rows:
+            rows[rid][col] = score if score is not None else text
+    out = []
+    for n, (rid, at, mode, name, inst) in enumerate(responses, start=1):
+        who = [] if anonymous else [name, inst]
+        out.append([n, as_utc(at).isoformat()[:19].replace("T", " "), mode, *who, *rows[rid]])
+    header = ["No", "Dikirim (UTC)", "Mode", *([] if anonymous else ["Nama", "Instansi"]), *[c[3] for c in columns]]
+    return {"header": header, "rows": out}
 
 
 def settings_json(event: Event, settings: EvaluationSettings | None) -> dict:

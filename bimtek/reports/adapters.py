@@ -10,6 +10,8 @@ the integrator can point these adapters at their services instead (the return sh
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from statistics import median
 
 import sqlalchemy as sa
@@ -22,6 +24,28 @@ CHECKIN_TABLES = ("checkins", "check_ins")
 INTERVAL_TABLES = ("attendance_intervals",)
 VERDICT_TABLES = ("eligibility_verdicts", "attendance_verdicts", "eligibility")
 CERTIFICATE_TABLES = ("certificates",)
+# Certificate statuses as the verification page words them.
+CERTIFICATE_STATUS_LABELS = {"valid": "Sah (VALID)", "revoked": "Dicabut", "replaced": "Diganti"}
+
+
+_SCOPE_KEY = "reports.table_names"
+
+
+@contextmanager
+def lookup_scope():
+    """List the database's tables once for several adapters (a catalog query costs milliseconds on PostgreSQL)."""
+    info = db.session.info
+    outer = _SCOPE_KEY in info
+    if not outer:
+        try:
+            info[_SCOPE_KEY] = set(sa.inspect(db.session.connection()).get_table_names())
+        except SQLAlchemyError:
+            info[_SCOPE_KEY] = set()
+    try:
+        yield
+    finally:
+        if not outer:
+            info.pop(_SCOPE_KEY, None)
 
 
 def table(name: str, needs: Iterable[str] = ()) -> sa.Table | None:
@@ -29,7 +53,9 @@ def table(name: str, needs: Iterable[str] = ()) -> sa.Table | None:
     try:
         # The session's own connection: on SQLite a second connection would wait for the session's write lock.
         conn = db.session.connection()
-        if not sa.inspect(conn).has_table(name):
+        known = db.session.info.get(_SCOPE_KEY)
+        exists = name in known if known is not None else sa.inspect(conn).has_table(name)
+        if not exists:
             return None
         found = db.metadata.tables.get(name)
         if found is None:
@@ -64,7 +90,11 @@ def _registrations():
 
 
 def checkin_summary(event_id: int) -> dict | None:
-    """Confirmed on-site participants who were scanned in at least once, as a share of all confirmed on site."""
+    """Confirmed on-site participants scanned in at least once, as a share of all confirmed on site.
+
+    Reads checkins (registration_id; kind entry/exit and undone_at when present). Admissions of participants
+    registered for Zoom are counted apart, so the rate never passes 100%.
+    """
     t = first_table(CHECKIN_TABLES, ("registration_id",))
     if t is None:
         return None
@@ -76,24 +106,31 @@ def checkin_summary(event_id: int) -> dict | None:
                 regs.c.event_id == event_id, regs.c.status == "confirmed", regs.c.mode == "onsite"
             )
         )
-        cond = [regs.c.event_id == event_id, regs.c.status == "confirmed"]
-        if "kind" in t.c:
-            cond.append(sa.or_(t.c.kind == "entry", t.c.kind.is_(None)))
-        checked = db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(t.c.registration_id)))
-            .select_from(t.join(regs, regs.c.id == t.c.registration_id))
-            .where(*cond)
-        )
-        scans = db.session.scalar(
-            sa.select(sa.func.count()).select_from(t.join(regs, regs.c.id == t.c.registration_id))
-            .where(regs.c.event_id == event_id)
-        )  # fmt: skip
+        valid = [regs.c.event_id == event_id]
+        if "event_id" in t.c:
+            valid.append(t.c.event_id == event_id)
+        if "undone_at" in t.c:
+            valid.append(t.c.undone_at.is_(None))
+        joined = t.join(regs, regs.c.id == t.c.registration_id)
+        scans = db.session.scalar(sa.select(sa.func.count()).select_from(joined).where(*valid))
         if not scans:
             return None
-        expected, checked = int(expected or 0), int(checked or 0)
+        entry = [*valid, regs.c.status == "confirmed"]
+        if "kind" in t.c:
+            entry.append(sa.or_(t.c.kind == "entry", t.c.kind.is_(None)))
+        by_mode = dict(
+            db.session.execute(
+                sa.select(regs.c.mode, sa.func.count(sa.distinct(t.c.registration_id)))
+                .select_from(joined)
+                .where(*entry)
+                .group_by(regs.c.mode)
+            ).all()
+        )
+        expected, checked = int(expected or 0), int(by_mode.get("onsite", 0))
         return {
             "expected": expected,
             "checked_in": checked,
+            "other_modes_admitted": int(sum(n for m, n in by_mode.items() if m != "onsite")),
             "scans": int(scans),
             "rate": round(100 * checked / expected, 1) if expected else None,
         }
@@ -127,15 +164,36 @@ def minutes_distribution(per_registration: dict[int, float], scheduled: float, p
     }
 
 
-def online_minutes(event_id: int, scheduled_minutes: float) -> dict | None:
+def union_minutes(intervals: Iterable[tuple[float, float]]) -> float:
+    """Length of the union of (start, end) intervals in the same unit: overlaps count once."""
+    total, cur_start, cur_end = 0.0, None, None
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if cur_end is None or start > cur_end:
+            if cur_end is not None:
+                total += cur_end - cur_start
+            cur_start, cur_end = start, end
+        else:
+            cur_end = max(cur_end, end)
+    if cur_end is not None:
+        total += cur_end - cur_start
+    return total
+
+
+INTERVAL_COLUMNS = (("start", "end"), ("started_at", "ended_at"), ("starts_at", "ends_at"), ("joined_at", "left_at"))
+
+
+def online_minutes(event_id: int, scheduled_minutes: float, sessions: dict[int, tuple] | None = None) -> dict | None:
     """Minutes each confirmed online participant attended, from recorded intervals, as a distribution.
 
-    Reads attendance_intervals (registration_id, started_at, ended_at) and adds the lengths up; overlapping
-    rows are the attendance feature's to merge first (its rows are already merged per session).
+    Reads attendance_intervals (registration_id, start, end; session_id and source when present). Rows from
+    several sources (Zoom report, webhook, presensi) may overlap: per registration and session they are
+    merged as a union and clipped to the session's time, so nobody is credited twice. Venue rows and
+    still-open intervals are left out.
     """
-    start_col = end_col = None
-    t = None
-    for names in (("started_at", "ended_at"), ("starts_at", "ends_at"), ("joined_at", "left_at")):
+    t = start_col = end_col = None
+    for names in INTERVAL_COLUMNS:
         t = first_table(INTERVAL_TABLES, ("registration_id", *names))
         if t is not None:
             start_col, end_col = names
@@ -143,27 +201,45 @@ def online_minutes(event_id: int, scheduled_minutes: float) -> dict | None:
     if t is None:
         return None
     regs = _registrations()
+    sessions = sessions or {}
 
     def run():
         population = db.session.scalars(
             sa.select(regs.c.id).where(regs.c.event_id == event_id, regs.c.status == "confirmed",
                                        regs.c.mode == "online")
         ).all()  # fmt: skip
+        has_session = "session_id" in t.c
+        cols = [t.c.registration_id, t.c[start_col], t.c[end_col], t.c.session_id if has_session else sa.null()]
+        cond = [regs.c.event_id == event_id, t.c[end_col].is_not(None)]
+        if "source" in t.c:
+            cond.append(t.c.source != "venue")
         rows = db.session.execute(
-            sa.select(t.c.registration_id, t.c[start_col], t.c[end_col])
-            .select_from(t.join(regs, regs.c.id == t.c.registration_id))
-            .where(regs.c.event_id == event_id)
+            sa.select(*cols).select_from(t.join(regs, regs.c.id == t.c.registration_id)).where(*cond)
         ).all()
         if not rows:
             return None
+        grouped: dict[tuple[int, int | None], list[tuple[float, float]]] = {}
+        for reg_id, start, end, session_id in rows:
+            start, end = _aware(start).timestamp(), _aware(end).timestamp()
+            window = sessions.get(session_id)
+            if window:
+                start, end = max(start, window[0].timestamp()), min(end, window[1].timestamp())
+            grouped.setdefault((reg_id, session_id), []).append((start, end))
         per: dict[int, float] = {}
-        for reg_id, start, end in rows:
-            if start is None or end is None:
-                continue
-            per[reg_id] = per.get(reg_id, 0.0) + max(0.0, (end - start).total_seconds() / 60)
+        for (reg_id, _sid), spans in grouped.items():
+            per[reg_id] = per.get(reg_id, 0.0) + union_minutes(spans) / 60
         return minutes_distribution(per, scheduled_minutes, population)
 
     return _safe(run)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _final_verdict(t: sa.Table):
+    """The decision that counts: an organizer's override when there is one, else the computed verdict."""
+    return sa.func.coalesce(t.c.override, t.c.eligible) if "override" in t.c else t.c.eligible
 
 
 def eligibility_summary(event_id: int) -> dict | None:
@@ -174,20 +250,23 @@ def eligibility_summary(event_id: int) -> dict | None:
     regs = _registrations()
 
     def run():
+        final = _final_verdict(t)
+        overridden = sa.func.count(t.c.override) if "override" in t.c else sa.literal(0)
         rows = db.session.execute(
-            sa.select(t.c.eligible, sa.func.count())
+            sa.select(final, sa.func.count(), overridden)
             .select_from(t.join(regs, regs.c.id == t.c.registration_id))
             .where(regs.c.event_id == event_id)
-            .group_by(t.c.eligible)
+            .group_by(final)
         ).all()
         if not rows:
             return None
-        counts = {bool(k): int(n) for k, n in rows}
+        counts = {bool(k): int(n) for k, n, _o in rows}
         total = sum(counts.values())
         return {
             "assessed": total,
             "eligible": counts.get(True, 0),
             "not_eligible": counts.get(False, 0),
+            "overridden": int(sum(o for _k, _n, o in rows)),
             "rate": round(100 * counts.get(True, 0) / total, 1) if total else None,
         }
 
@@ -202,7 +281,7 @@ def eligibility_by_registration(registration_ids: list[int]) -> dict[int, bool] 
 
     def run():
         rows = db.session.execute(
-            sa.select(t.c.registration_id, t.c.eligible).where(t.c.registration_id.in_(registration_ids))
+            sa.select(t.c.registration_id, _final_verdict(t)).where(t.c.registration_id.in_(registration_ids))
         ).all()
         return {int(r): bool(e) for r, e in rows}
 

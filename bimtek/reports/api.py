@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from bimtek.accounts.access import acting_user, event_view, require_role
 from bimtek.api import openapi
-from bimtek.api.base import api_bp, token_required
+from bimtek.api.base import api_bp, json_body, token_required
+from bimtek.errors import Invalid
 from bimtek.extensions import db
 from bimtek.reports import services
 
@@ -19,12 +20,21 @@ def event_report(event):
     return jsonify(services.event_report(event))
 
 
-@api_bp.get("/participants/history")
+@api_bp.post("/participants/history")
 @token_required
 @require_role("admin")
 def participant_history():
-    """Registrations across events and JP per year for one or more NIPs or emails (admins only)."""
-    people = services.participant_history(services.parse_keys(request.args.get("q", "")), user=acting_user())
+    """Registrations across events and JP per year for one or more NIPs or emails (admins only).
+
+    A POST so NIPs and emails travel in the body, never in URLs that end up in access logs.
+    """
+    body = json_body()
+    q = body.get("q", "")
+    if isinstance(q, list):
+        q = "\n".join(str(x) for x in q)
+    if not isinstance(q, str):
+        raise Invalid("invalid", "q harus berupa teks atau daftar.", fields={"q": "Wajib berupa teks atau daftar."})
+    people = services.participant_history(services.parse_keys(q), user=acting_user())
     db.session.commit()
     return jsonify({"items": people})
 
@@ -73,15 +83,17 @@ openapi.document("/events/{event_id}/report", "get", {
     "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
     "responses": {"200": openapi.json_response("Report", openapi.ref("EventReport")), **openapi.errors(401, 403, 404)},
 })  # fmt: skip
-openapi.document("/participants/history", "get", {
+openapi.document("/participants/history", "post", {
     "summary": "Participants' history across events by NIP or email (admins)", "security": _sec,
-    "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
-                    "description": "NIPs (18 digits) or emails, separated by commas or new lines (max 500)"}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["q"],
+        "properties": {"q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                             "description": "NIPs (18 digits) or emails: a list, or text separated by commas or "
+                                            "new lines (max 500)"}}}}}},
     "responses": {"200": openapi.json_response("History", {"type": "object", "properties": {"items": {
         "type": "array", "items": {"type": "object", "properties": {
             "key": {"type": "string"}, "kind": {"type": "string", "enum": ["nip", "email"]}, "name": {"type": "string"},
             "registrations": {"type": "array", "items": {"type": "object"}},
             "jp_per_year": {"type": "array", "items": {"type": "object", "properties": {
                 "year": {"type": "integer"}, "jp": {"type": "number"}}}}}}}}}),
-        **openapi.errors(401, 403, 422)},
+        **openapi.errors(400, 401, 403, 422)},
 })  # fmt: skip

@@ -39,7 +39,7 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list
     return [
         f'<svg class="chart-svg" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, DejaVu Sans, sans-serif" font-size="12">',
+        f'font-family="system-ui, DejaVu Sans, sans-serif" font-size="13">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
     ]
@@ -69,7 +69,7 @@ def hbar_chart(
     max_value: float | None = None,
     fmt: Callable[[float], str] = _default_fmt,
     label_width: int = 150,
-    width: int = 420,
+    width: int = 360,
     row: int = 22,
     color: str = BLUE,
     colors: Sequence[str] | None = None,
@@ -82,7 +82,7 @@ def hbar_chart(
     bar_space = width - label_width - 48
     out = _open(chart_id, width, height, title, desc or title)
     out.append(f'<line x1="{label_width}" y1="{top - 2}" x2="{label_width}" y2="{height - 4}" stroke="{GRID}"/>')
-    chars = max(8, label_width // 7)
+    chars = max(8, int(label_width / 7.8))
     for i, (label, value) in enumerate(items):
         y = top + i * row
         bar = 0 if scale_max <= 0 else max(0.0, min(1.0, value / scale_max)) * bar_space
@@ -113,7 +113,7 @@ def column_chart(
     line: Sequence[float] | None = None,
     line_label: str = "",
     fmt: Callable[[float], str] = _default_fmt,
-    width: int = 420,
+    width: int = 360,
     height: int = 220,
     color: str = BLUE,
     max_labels: int = 8,
@@ -130,7 +130,7 @@ def column_chart(
         y = top + plot_h - plot_h * k / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="10">{escape(fmt(v))}</text>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{escape(fmt(v))}</text>'
         )
     slot = plot_w / n
     bar_w = max(1.0, slot * 0.75)
@@ -146,7 +146,7 @@ def column_chart(
         if i % every == 0 or i == n - 1 and n <= max_labels:
             out.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}" '
-                f'font-size="10">{escape(_clip(label, 10))}</text>'
+                f'font-size="11">{escape(_clip(label, 10))}</text>'
             )
     if line:
         lmax = nice_max(max(line, default=0))
@@ -160,11 +160,11 @@ def column_chart(
             v = lmax * k / 4
             y = top + plot_h - plot_h * k / 4
             out.append(
-                f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" fill="{ORANGE}" font-size="10">{escape(fmt(v))}</text>'
+                f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" fill="{ORANGE}" font-size="11">{escape(fmt(v))}</text>'
             )
         if line_label:
             out.append(
-                f'<text x="{width - 2}" y="{height - 4}" text-anchor="end" fill="{ORANGE}" font-size="10">— {escape(line_label)}</text>'
+                f'<text x="{width - 2}" y="{height - 4}" text-anchor="end" fill="{ORANGE}" font-size="11">— {escape(line_label)}</text>'
             )
     out.append("</svg>")
     return "".join(out)
@@ -177,7 +177,7 @@ def stacked_bar(
     title: str,
     desc: str = "",
     fmt: Callable[[float], str] = _default_fmt,
-    width: int = 420,
+    width: int = 360,
     colors: Sequence[str] = PALETTE,
 ) -> str:
     """One bar split into parts (e.g. luring / daring), with a legend underneath that wraps to rows."""
@@ -215,7 +215,7 @@ def score_chart(
     chart_id: str,
     title: str,
     desc: str = "",
-    width: int = 420,
+    width: int = 380,
     label_width: int = 170,
     fmt: Callable[[float], str] = lambda v: f"{v:.2f}".replace(".", ","),
 ) -> str:
@@ -229,8 +229,8 @@ def score_chart(
     for k in range(1, 6):
         x = label_width + bar_space * k / 5
         out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 4}" stroke="{GRID}"/>')
-        out.append(f'<text x="{x:.1f}" y="{top - 6}" text-anchor="middle" fill="{MUTED}" font-size="10">{k}</text>')
-    chars = max(8, label_width // 7)
+        out.append(f'<text x="{x:.1f}" y="{top - 6}" text-anchor="middle" fill="{MUTED}" font-size="11">{k}</text>')
+    chars = max(8, int(label_width / 7.8))
     for i, (label, mean, count) in enumerate(items):
         y = top + i * row
         out.append(f'<g class="bar"><title>{escape(label)}: '

@@ -55,7 +55,7 @@ def build(report: dict) -> dict[str, Markup]:
         [(_(t["label"]), t["count"]) for t in regs["by_institution_type"]],
         chart_id="chart-institution", title=_("Peserta terkonfirmasi per jenis instansi"),
         desc="; ".join(f'{_(t["label"])}: {_fmt(t["count"])}' for t in regs["by_institution_type"]),
-        fmt=_fmt, label_width=170,
+        fmt=_fmt, label_width=160,
     ))  # fmt: skip
     provinces = regs["by_province"]
     out["province"] = _svg(charts.hbar_chart(
@@ -63,7 +63,7 @@ def build(report: dict) -> dict[str, Markup]:
         chart_id="chart-province", title=_("Peserta terkonfirmasi per provinsi (38 provinsi)"),
         desc=_("%(n)s dari 38 provinsi terwakili. ", n=regs["provinces_reached"]) + "; ".join(
             f'{p["name"]}: {_fmt(p["count"])}' for p in sorted(provinces, key=lambda p: -p["count"]) if p["count"]),
-        fmt=_fmt, label_width=190, row=18,
+        fmt=_fmt, label_width=165, row=19,
     ))  # fmt: skip
     modes = regs["by_mode"]
     out["mode"] = _svg(charts.stacked_bar(
@@ -87,21 +87,21 @@ def build(report: dict) -> dict[str, Markup]:
             [(display_text(r["question"]), r["mean"], r["count"]) for r in ev["general"]],
             chart_id="chart-eval-general", title=_("Nilai rata-rata penyelenggaraan dan manfaat (skala 1–5)"),
             desc="; ".join(f'{display_text(r["question"])}: {_score_fmt(r["mean"]) if r["mean"] is not None else "-"}'
-                           for r in ev["general"]), fmt=_score_fmt, label_width=200,
+                           for r in ev["general"]), fmt=_score_fmt, label_width=170,
         ))  # fmt: skip
         if ev["sessions"]:
             out["eval_sessions"] = _svg(charts.score_chart(
                 [(s["title"], s["mean"], s["count"]) for s in ev["sessions"]],
                 chart_id="chart-eval-sessions", title=_("Nilai materi per sesi (skala 1–5)"),
                 desc="; ".join(f'{s["title"]}: {_score_fmt(s["mean"]) if s["mean"] is not None else "-"}'
-                               for s in ev["sessions"]), fmt=_score_fmt, label_width=200,
+                               for s in ev["sessions"]), fmt=_score_fmt, label_width=170,
             ))  # fmt: skip
         if ev["speakers"]:
             out["eval_speakers"] = _svg(charts.score_chart(
                 [(s["name"], s["mean"], s["count"]) for s in ev["speakers"]],
                 chart_id="chart-eval-speakers", title=_("Nilai narasumber (rata-rata semua aspek, skala 1–5)"),
                 desc="; ".join(f'{s["name"]}: {_score_fmt(s["mean"]) if s["mean"] is not None else "-"}'
-                               for s in ev["speakers"]), fmt=_score_fmt, label_width=200,
+                               for s in ev["speakers"]), fmt=_score_fmt, label_width=170,
             ))  # fmt: skip
         dist = ev["overall"]["distribution"]
         out["eval_overall"] = _svg(charts.column_chart(

@@ -53,6 +53,7 @@ STATUS_LABELS = {
 SECTION_LABELS = {"organisasi": "Penyelenggaraan", "materi": "Materi", "narasumber": "Narasumber",
                   "umum": "Manfaat kegiatan", "saran": "Saran"}  # fmt: skip
 CONTENT_WIDTH = A4[0] - 36 * mm
+CERT_LABELS = {"valid": "Sah", "revoked": "Dicabut", "replaced": "Diganti"}
 
 
 def register_fonts(font_dir: str | Path) -> None:
@@ -320,7 +321,7 @@ def render(report: dict, *, font_dir: str | Path) -> bytes:
     else:
         rows.append(["Kelayakan sertifikat", "belum ada data"])
     if ce:
-        rows += [[f"Sertifikat ({k})", num(n)] for k, n in ce["by_status"].items()]
+        rows += [[f"Sertifikat {CERT_LABELS.get(k, k).lower()}", num(n)] for k, n in ce["by_status"].items()]
     else:
         rows.append(["Sertifikat terbit", "belum ada data"])
     story.append(_table(rows, [CONTENT_WIDTH * 0.6, CONTENT_WIDTH * 0.4], st))

@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view, require_role
 from bimtek.core import audit
 from bimtek.errors import DomainError
+from bimtek.evaluation import services as evaluation
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
-from bimtek.reports import dashboard, pdf, services, xlsx
+from bimtek.reports import adapters, dashboard, pdf, services, xlsx
 
 bp = Blueprint("reports", __name__)
 add_event_tab("reports.dashboard", _l("Laporan"), "manage", 80)
@@ -45,6 +46,7 @@ def dashboard_page(event):
         charts=dashboard.build(report),
         status_order=dashboard.STATUS_ORDER,
         labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
+        cert_labels=adapters.CERTIFICATE_STATUS_LABELS,
     )
 
 
@@ -66,18 +68,19 @@ def report_pdf(event):
 def report_xlsx(event):
     """The report's tables as a workbook."""
     report = services.event_report(event, comment_limit=None)
-    data = xlsx.event_workbook(report)
+    data = xlsx.event_workbook(report, responses=evaluation.response_matrix(event))
     audit.record("report.xlsx", event, event_id=event.id, details={"bytes": len(data)})
     db.session.commit()
     return _download(data, XLSX_TYPE, _filename(event, "xlsx"))
 
 
-@bp.get("/manage/laporan/peserta")
+# NIPs and emails travel in the POST body, never in the URL, so they stay out of access logs and history.
+@bp.route("/manage/laporan/peserta", methods=["GET", "POST"])
 @login_required
 @require_role("admin")
 def history():
     """A participant's history across events by NIP or email (one or many), for admins."""
-    q = request.args.get("q", "")
+    q = request.form.get("q", "") if request.method == "POST" else ""
     people, errors, status = [], {}, 200
     if q.strip():
         try:
@@ -87,22 +90,24 @@ def history():
             db.session.rollback()
             errors, status = err.fields or {"q": err.message}, err.status
     return render_template(
-        "reports/history.html", q=q, people=people, errors=errors, labels={"status": services.STATUS_LABELS,
-                                                                           "mode": services.MODE_LABELS}
+        "reports/history.html", q=q, people=people, errors=errors,
+        labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
     ), status  # fmt: skip
 
 
-@bp.get("/manage/laporan/peserta.xlsx")
+@bp.post("/manage/laporan/peserta.xlsx")
 @login_required
 @require_role("admin")
 def history_xlsx():
     """The same history as a workbook for agency HR (kepegawaian)."""
+    q = request.form.get("q", "")
     try:
-        people = services.participant_history(services.parse_keys(request.args.get("q", "")), user=current_user)
+        people = services.participant_history(services.parse_keys(q), user=current_user)
     except DomainError as err:
         db.session.rollback()
-        return render_template("reports/history.html", q=request.args.get("q", ""), people=[],
-                               errors=err.fields, labels={}), err.status  # fmt: skip
+        return render_template("reports/history.html", q=q, people=[], errors=err.fields,
+                               labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS}), err.status  # fmt: skip
     data = xlsx.history_workbook(people)
+    audit.record("report.history_xlsx", actor=current_user, details={"keys": len(people)})
     db.session.commit()
     return _download(data, XLSX_TYPE, "riwayat-peserta.xlsx")

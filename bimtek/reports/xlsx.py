@@ -9,6 +9,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -24,6 +25,7 @@ STATUS_LABELS = {
     "cancelled": "Dibatalkan",
 }
 MODE_LABELS = {"onsite": "Luring", "online": "Daring"}
+CERT_LABELS = {"valid": "sah", "revoked": "dicabut", "replaced": "diganti"}
 
 
 def safe_cell(value):
@@ -37,16 +39,20 @@ def safe_cell(value):
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
+    """A streamed (write-only) sheet: bold header, frozen first row; fast for tens of thousands of cells."""
     ws = wb.create_sheet(title[:31])
-    ws.append([safe_cell(h) for h in header])
-    for cell in ws[1]:
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    ws.freeze_panes = "A2"
     for i, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    cells = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=safe_cell(h))
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cells.append(cell)
+    ws.append(cells)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
     return ws
 
 
@@ -60,10 +66,9 @@ def _or_none(value):
     return "belum ada data" if value is None else value
 
 
-def event_workbook(report: dict) -> bytes:
-    """The report's underlying tables, one sheet each."""
-    wb = Workbook()
-    wb.remove(wb.active)
+def event_workbook(report: dict, responses: dict | None = None) -> bytes:
+    """The report's underlying tables, one sheet each; `responses` adds the raw evaluation answers."""
+    wb = Workbook(write_only=True)
     ev, regs, s, evaluation = report["event"], report["registrations"], report["summary"], report["evaluation"]
     summary_rows = [
         ["Kegiatan", ev["title"]],
@@ -123,7 +128,8 @@ def event_workbook(report: dict) -> bytes:
     att = []
     ci = report["checkin"]
     att += [["Check-in: peserta luring terkonfirmasi", ci["expected"]], ["Check-in: hadir", ci["checked_in"]],
-            ["Check-in: tingkat kehadiran (%)", _or_none(ci["rate"])]] if ci else [["Check-in di lokasi", "belum ada data"]]  # fmt: skip
+            ["Check-in: tingkat kehadiran (%)", _or_none(ci["rate"])],
+            ["Check-in: peserta daring diterima di lokasi", ci.get("other_modes_admitted", 0)]] if ci else [["Check-in di lokasi", "belum ada data"]]  # fmt: skip
     om = report["online_minutes"]
     if om:
         att += [["Daring: peserta", om["participants"]], ["Daring: menit terjadwal", om["scheduled_minutes"]],
@@ -135,15 +141,22 @@ def event_workbook(report: dict) -> bytes:
     att += [["Dinilai", el["assessed"]], ["Memenuhi syarat", el["eligible"]], ["Belum memenuhi syarat",
             el["not_eligible"]]] if el else [["Kelayakan sertifikat", "belum ada data"]]  # fmt: skip
     ce = report["certificates"]
-    att += [[f"Sertifikat: {k}", n] for k, n in ce["by_status"].items()] if ce else [["Sertifikat", "belum ada data"]]
+    att += (
+        [[f"Sertifikat: {CERT_LABELS.get(k, k)}", n] for k, n in ce["by_status"].items()]
+        if ce
+        else [["Sertifikat", "belum ada data"]]
+    )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
+    if responses is not None:
+        mode_labels = {"onsite": "Luring", "online": "Daring"}
+        rows = [[r[0], r[1], mode_labels.get(r[2], r[2]), *r[3:]] for r in responses["rows"]]
+        _sheet(wb, "Evaluasi - jawaban", responses["header"], rows, [6, 20, 10] + [18] * (len(responses["header"]) - 3))
     return _save(wb)
 
 
 def history_workbook(people: list[dict]) -> bytes:
     """Participants' registrations across events and their JP per year, for the agency's HR (kepegawaian)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     rows, years = [], []
     for p in people:
         for r in p["registrations"]:

@@ -193,3 +193,56 @@ def test_api_settings_questions_form_and_submit(client):
     results = client.get(f"/api/v1/events/{event.id}/evaluation/results", headers=h).get_json()
     assert results["responses"] == 1 and results["overall"]["mean"] == 5
     assert results["comments"][0]["author"]["name"] == reg.full_name  # not anonymous for this event
+
+
+def test_participant_form_in_english(client):
+    event = make_event()
+    reg = make_registration(event)
+    open_evaluation(event)
+    client.get("/lang/en")
+    page = client.get(f"/r/{reg.manage_token}/evaluasi").get_data(as_text=True)
+    assert "Mastery of the subject" in page and "Very good" in page and "Send evaluation" in page
+
+
+def _outbox(app):
+    return getattr(app.extensions["mailman"], "outbox", [])
+
+
+def test_invitations_reach_each_participant_once(app, client):
+    owner = make_user("organizer")
+    event = make_event(owner, onsite_capacity=2)
+    regs = [make_registration(event) for _ in range(3)]  # the third is waitlisted
+    online = make_registration(event, mode="online")
+    login(client, owner)
+    client.post(f"/manage/events/{event.id}/evaluasi", data={"action": "prepare"})
+    refused = client.post(f"/manage/events/{event.id}/evaluasi/undangan", follow_redirects=True)
+    assert "Atur dulu waktu pembukaan" in refused.get_data(as_text=True)
+    assert _outbox(app) == []
+    open_evaluation(event)
+    submit(event, regs[0])  # already answered: not emailed
+    resp = client.post(f"/manage/events/{event.id}/evaluasi/undangan", follow_redirects=True)
+    assert "2 peserta" in resp.get_data(as_text=True)
+    sent = _outbox(app)
+    assert sorted(m.to[0] for m in sent) == sorted([regs[1].email, online.email])
+    assert f"/r/{online.manage_token}/evaluasi" in next(m for m in sent if m.to == [online.email]).body
+    again = client.post(f"/manage/events/{event.id}/evaluasi/undangan", follow_redirects=True)
+    assert "sudah diundang" in again.get_data(as_text=True) and len(_outbox(app)) == 2
+    assert services.invitation_counts(event.id)["invited"] == 2
+
+
+def test_participant_form_carries_a_csrf_token(make_app):
+    import re
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event = make_event()
+        reg = make_registration(event)
+        open_evaluation(event)
+        client = app.test_client()
+        url = f"/r/{reg.manage_token}/evaluasi"
+        answers = full_answers(event, reg, 4)
+        assert client.post(url, data=answers).status_code == 400  # no token: refused, nothing stored
+        assert not services.evaluation_done(reg.id)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+        assert client.post(url, data={**answers, "csrf_token": token}).status_code == 302
+        assert services.evaluation_done(reg.id)

@@ -135,39 +135,98 @@ def test_xlsx_report_cells_are_the_tables_and_safe(client):
     assert summary["Terkonfirmasi"] == 4 and summary["Kehadiran di lokasi (%)"] == "belum ada data"
     comments = [r[2] for r in wb["Evaluasi - komentar"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil")' in comments
+    raw = wb["Evaluasi - jawaban"]
+    header = [c.value for c in raw[1]]
+    assert header[:3] == ["No", "Dikirim (UTC)", "Mode"] and "Nama" not in header  # anonymous
+    col = header.index("Narasumber · Narasumber 1: Penguasaan materi")
+    assert [r[col] for r in raw.iter_rows(min_row=2, values_only=True)] == [5, 3]
+    assert raw.max_row == 3 and '\'=HYPERLINK("http://evil")' in [c.value for c in raw[2]]
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate)
 
 
-def test_adapters_read_other_features_tables_when_they_exist(client):
+def test_adapters_read_other_features_tables_when_they_exist(client, monkeypatch):
+    """Tables shaped like the check-in, attendance and certificate features' (under test-only names)."""
+    from datetime import timedelta
+
+    from bimtek.reports import adapters
+
     world = _world()
-    a, b = world["regs"][0], world["regs"][1]
+    event = world["event"]
+    a, b, w, c, d = world["regs"][:5]
+    names = {"CHECKIN_TABLES": "rpt_t_checkins", "INTERVAL_TABLES": "rpt_t_intervals",
+             "VERDICT_TABLES": "rpt_t_verdicts", "CERTIFICATE_TABLES": "rpt_t_certificates"}  # fmt: skip
+    for const, name in names.items():
+        monkeypatch.setattr(adapters, const, (name,))
     meta = sa.MetaData()
-    checkins = sa.Table("checkins", meta, sa.Column("id", sa.Integer, primary_key=True),
-                        sa.Column("registration_id", sa.Integer), sa.Column("kind", sa.String(10)))  # fmt: skip
-    certs = sa.Table("certificates", meta, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("event_id", sa.Integer), sa.Column("registration_id", sa.Integer),
-                     sa.Column("number", sa.String(60)), sa.Column("status", sa.String(20)), sa.Column("jp", sa.Float))  # fmt: skip
+    pk = lambda: sa.Column("id", sa.Integer, primary_key=True)  # noqa: E731
+    checkins = sa.Table(names["CHECKIN_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
+                        sa.Column("registration_id", sa.Integer), sa.Column("kind", sa.String(10)),
+                        sa.Column("undone_at", sa.DateTime(timezone=True)))  # fmt: skip
+    intervals = sa.Table(names["INTERVAL_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
+                         sa.Column("registration_id", sa.Integer), sa.Column("session_id", sa.Integer),
+                         sa.Column("start", sa.DateTime(timezone=True)), sa.Column("end", sa.DateTime(timezone=True)),
+                         sa.Column("source", sa.String(20)))  # fmt: skip
+    verdicts = sa.Table(names["VERDICT_TABLES"], meta, pk(), sa.Column("registration_id", sa.Integer),
+                        sa.Column("eligible", sa.Boolean), sa.Column("override", sa.Boolean))  # fmt: skip
+    certs = sa.Table(names["CERTIFICATE_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
+                     sa.Column("registration_id", sa.Integer), sa.Column("number", sa.String(60)),
+                     sa.Column("status", sa.String(20)), sa.Column("jp", sa.Float))  # fmt: skip
     conn = db.session.connection()
     meta.create_all(conn)
+    s1, s2 = event.sessions
+    t0 = s1.starts_at
     try:
-        conn.execute(checkins.insert(), [{"registration_id": a.id, "kind": "entry"},
-                                         {"registration_id": a.id, "kind": "entry"}])  # fmt: skip
-        conn.execute(certs.insert(), [{"event_id": world["event"].id, "registration_id": a.id,
+        conn.execute(checkins.insert(), [
+            {"event_id": event.id, "registration_id": a.id, "kind": "entry", "undone_at": None},
+            {"event_id": event.id, "registration_id": a.id, "kind": "entry", "undone_at": None},  # scanned twice
+            {"event_id": event.id, "registration_id": b.id, "kind": "entry", "undone_at": t0},  # undone: not counted
+            {"event_id": event.id, "registration_id": c.id, "kind": "entry", "undone_at": None},  # a Zoom registrant
+        ])  # fmt: skip
+        conn.execute(intervals.insert(), [
+            # c: Zoom report and webhook overlap in session 1 (counted once), and 10 minutes before it started.
+            {"event_id": event.id, "registration_id": c.id, "session_id": s1.id, "source": "zoom_report",
+             "start": t0 - timedelta(minutes=10), "end": t0 + timedelta(minutes=60)},
+            {"event_id": event.id, "registration_id": c.id, "session_id": s1.id, "source": "zoom_webhook",
+             "start": t0 + timedelta(minutes=30), "end": t0 + timedelta(minutes=90)},
+            {"event_id": event.id, "registration_id": c.id, "session_id": s2.id, "source": "zoom_report",
+             "start": s2.starts_at, "end": s2.starts_at + timedelta(minutes=45)},
+            {"event_id": event.id, "registration_id": d.id, "session_id": s1.id, "source": "zoom_report",
+             "start": t0, "end": None},  # still in the meeting: not counted yet
+        ])  # fmt: skip
+        conn.execute(verdicts.insert(), [
+            {"registration_id": a.id, "eligible": True, "override": None},
+            {"registration_id": b.id, "eligible": False, "override": None},
+            {"registration_id": c.id, "eligible": False, "override": True},
+        ])  # fmt: skip
+        conn.execute(certs.insert(), [{"event_id": event.id, "registration_id": a.id,
                                        "number": "001/BIMTEK-MEDSOS/VIII/2030", "status": "valid", "jp": 3.5}])  # fmt: skip
         db.session.commit()
-        report = services.event_report(world["event"])
-        assert report["checkin"] == {"expected": 2, "checked_in": 1, "scans": 2, "rate": 50.0}
+        report = services.event_report(event)
+        assert report["checkin"] == {"expected": 2, "checked_in": 1, "other_modes_admitted": 1, "scans": 3,
+                                     "rate": 50.0}  # fmt: skip
+        om = report["online_minutes"]
+        assert om["participants"] == 2 and om["scheduled_minutes"] == 180
+        assert om["median_minutes"] == 67.5  # c: 90 + 45 minutes; d: 0 (interval still open)
+        assert {x["label"]: x["count"] for x in om["buckets"]}["70–89%"] == 1  # 135 of 180 minutes = 75%
+        assert report["eligibility"] == {"assessed": 3, "eligible": 2, "not_eligible": 1, "overridden": 1,
+                                         "rate": 66.7}  # fmt: skip
         assert report["certificates"] == {"total": 1, "by_status": {"valid": 1}}
-        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)])
+        after = datetime(2031, 1, 1, tzinfo=UTC)  # the fixture event (2030) has ended by then
+        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)], now=after)
         assert hist[0]["registrations"][0]["certificates"][0]["number"] == "001/BIMTEK-MEDSOS/VIII/2030"
         assert hist[0]["jp_per_year"] == [{"year": 2030, "jp": 3.5}]  # the certificate's own JP wins
-        assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 4.0}]
+        assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 0.0}]  # judged not eligible
         login(client, world["owner"])
-        page = client.get(f"/manage/events/{world['event'].id}/laporan").get_data(as_text=True)
-        assert "1 dari 2 peserta luring terkonfirmasi hadir" in page
+        page = client.get(f"/manage/events/{event.id}/laporan").get_data(as_text=True)
+        assert "1 dari 2 peserta luring terkonfirmasi hadir" in page and 'id="chart-minutes"' in page
+        pdf_text = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(
+                f"/manage/events/{event.id}/laporan.pdf").data)).pages).split()
+        )  # fmt: skip
+        assert "Hadir di lokasi (check-in) 1" in pdf_text and "Memenuhi syarat sertifikat 2" in pdf_text
     finally:
         db.session.rollback()
         conn = db.session.connection()
@@ -177,29 +236,35 @@ def test_adapters_read_other_features_tables_when_they_exist(client):
 
 def test_participant_history_jp_per_year_and_hr_export(client):
     admin = make_user("admin")
-    first = make_event(title="Bimtek Medsos 2030")
-    second = make_event(title="Bimtek Medsos 2031", starts_at=datetime(2031, 3, 5, 2, 0, tzinfo=UTC), onsite_capacity=1)
+    first = make_event(title="Bimtek Medsos 2024", starts_at=datetime(2024, 8, 22, 2, 0, tzinfo=UTC))
+    second = make_event(title="Bimtek Medsos 2025", starts_at=datetime(2025, 3, 5, 2, 0, tzinfo=UTC), onsite_capacity=1)
+    future = make_event(title="Bimtek Medsos 2030")
     make_registration(second, email="lain@kominfo.go.id")  # takes the only seat on site
     pns = dict(employment_status="pns", nip=NIP, rank="Penata (III/c)")
     make_registration(first, email="rina@kepriprov.go.id", **pns)
     make_registration(second, email="rina.baru@kepriprov.go.id", **pns)  # waitlisted: 0 JP
     make_registration(second, email="rina@kepriprov.go.id", mode="online")
+    make_registration(future, email="rina@kepriprov.go.id", mode="online")  # not held yet: no JP
     login(client, admin)
-    page = client.get(f"/manage/laporan/peserta?q={NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}")
+    assert client.get("/manage/laporan/peserta").status_code == 200
+    page = client.post("/manage/laporan/peserta", data={"q": f"{NIP[:8]} {NIP[8:14]} {NIP[14]} {NIP[15:]}"})
     assert page.status_code == 422  # spaces split the query: a grouped NIP is typed with dots or dashes instead
-    page = client.get("/manage/laporan/peserta?q=19660801.198803.1.001%0Arina@kepriprov.go.id")
-    assert page.status_code == 200
+    page = client.post("/manage/laporan/peserta", data={"q": "19660801.198803.1.001\nrina@kepriprov.go.id"})
+    assert page.status_code == 200 and "Bimtek Medsos 2025" in page.get_data(as_text=True)
+    assert "akan datang" in page.get_data(as_text=True)
     hist = services.participant_history(services.parse_keys(f"{NIP}, RINA@kepriprov.go.id"))
     by_nip, by_email = hist
-    assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2030", "Bimtek Medsos 2031"]
-    assert by_nip["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 0.0}]
-    assert by_email["jp_per_year"] == [{"year": 2030, "jp": 4.0}, {"year": 2031, "jp": 4.0}]
-    resp = client.get(f"/manage/laporan/peserta.xlsx?q={NIP}")
+    assert [r["event_title"] for r in by_nip["registrations"]] == ["Bimtek Medsos 2024", "Bimtek Medsos 2025"]
+    assert by_nip["jp_per_year"] == [{"year": 2024, "jp": 4.0}, {"year": 2025, "jp": 0.0}]
+    assert by_email["jp_per_year"] == [{"year": 2024, "jp": 4.0}, {"year": 2025, "jp": 4.0}, {"year": 2030, "jp": 0.0}]
+    resp = client.post("/manage/laporan/peserta.xlsx", data={"q": NIP})
     wb = load_workbook(io.BytesIO(resp.data))
     years = [r for r in wb["JP per tahun"].iter_rows(min_row=2, values_only=True)]
-    assert years == [(NIP, by_nip["name"], 2030, 4), (NIP, by_nip["name"], 2031, 0)]
-    assert wb["Riwayat"]["C2"].value == NIP and wb["Riwayat"]["O2"].value == "belum ada data"
-    assert client.get("/manage/laporan/peserta?q=bukan-nip").status_code == 422
+    assert years == [(NIP, by_nip["name"], 2024, 4), (NIP, by_nip["name"], 2025, 0)]
+    assert wb["Riwayat"]["C2"].value == NIP
+    # No certificate yet: "belum ada data" until the certificates table exists, then an empty cell.
+    assert wb["Riwayat"]["O2"].value in ("belum ada data", None)
+    assert client.post("/manage/laporan/peserta", data={"q": "bukan-nip"}).status_code == 422
     assert (
         db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "report.participant_history"))
         >= 2
@@ -209,15 +274,17 @@ def test_participant_history_jp_per_year_and_hr_export(client):
 def test_history_is_for_admins_only(client):
     organizer = make_user("organizer")
     login(client, organizer)
-    assert client.get(f"/manage/laporan/peserta?q={NIP}").status_code == 403
-    assert client.get(f"/manage/laporan/peserta.xlsx?q={NIP}").status_code == 403
+    assert client.post("/manage/laporan/peserta", data={"q": NIP}).status_code == 403
+    assert client.post("/manage/laporan/peserta.xlsx", data={"q": NIP}).status_code == 403
     h = bearer(token_for(organizer))
-    assert client.get(f"/api/v1/participants/history?q={NIP}", headers=h).status_code == 403
+    assert client.post("/api/v1/participants/history", json={"q": NIP}, headers=h).status_code == 403
     admin_h = bearer(token_for(make_user("admin")))
-    body = client.get(f"/api/v1/participants/history?q={NIP}", headers=admin_h)
+    body = client.post("/api/v1/participants/history", json={"q": [NIP, "x@contoh.go.id"]}, headers=admin_h)
     assert body.status_code == 200 and body.get_json()["items"][0]["registrations"] == []
-    bad = client.get("/api/v1/participants/history?q=12345", headers=admin_h)
+    assert [p["kind"] for p in body.get_json()["items"]] == ["nip", "email"]
+    bad = client.post("/api/v1/participants/history", json={"q": "12345"}, headers=admin_h)
     assert bad.status_code == 422 and bad.get_json()["fields"]["q"]
+    assert client.post("/api/v1/participants/history", json={"q": 5}, headers=admin_h).status_code == 422
 
 
 def test_report_pages_and_api_are_guarded(app):
@@ -255,3 +322,31 @@ def test_demo_has_evaluations_for_batam(runner, client):
     assert report["evaluation"]["comments_total"] > 0
     client.post("/login", data={"email": ORGANIZER_EMAIL, "password": DEMO_PASSWORD})
     assert client.get(f"/manage/events/{batam.id}/laporan").status_code == 200
+
+
+def test_english_dashboard_and_safe_messages(client):
+    world = _world()
+    login(client, world["owner"])
+    client.get("/lang/en")
+    page = client.get(f"/manage/events/{world['event'].id}/laporan").get_data(as_text=True)
+    assert "Registrations over time" in page and "Confirmed participants by type of institution" in page
+    assert "Mastery of the subject" in page  # default questions are translated
+    admin = make_user("admin")
+    g.pop("_login_user", None)
+    other = client.application.test_client()
+    login(other, admin)
+    resp = other.post("/manage/laporan/peserta", data={"q": "50%x%s"})  # a % in the query must not break the message
+    assert resp.status_code == 422 and "NIP 18 digit" in resp.get_data(as_text=True)
+
+
+def test_cli_writes_pdf_and_xlsx(runner, tmp_path):
+    world = _world()
+    out = tmp_path / "laporan.pdf"
+    result = runner.invoke(args=["reports", "pdf", str(world["event"].id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-" and "LAPORAN KEGIATAN" in PdfReader(str(out)).pages[0].extract_text()
+    book = tmp_path / "laporan.xlsx"
+    assert runner.invoke(args=["reports", "xlsx", str(world["event"].id), "-o", str(book)]).exit_code == 0
+    assert load_workbook(book)["Ringkasan"]["B2"].value == world["event"].title
+    missing = runner.invoke(args=["reports", "pdf", "9999"])
+    assert missing.exit_code != 0 and "tidak ditemukan" in missing.output

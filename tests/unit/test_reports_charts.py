@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bimtek.reports import charts
-from bimtek.reports.adapters import minutes_distribution
+from bimtek.reports.adapters import minutes_distribution, union_minutes
 from bimtek.reports.xlsx import safe_cell
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -90,3 +90,20 @@ def test_minutes_distribution_buckets_by_share_of_schedule():
     counts = {b["label"]: b["count"] for b in out["buckets"]}
     assert counts == {"0%": 2, "1–24%": 1, "25–49%": 0, "50–69%": 1, "70–89%": 0, "≥ 90%": 2}
     assert out["participants"] == 6 and out["median_minutes"] == 65
+
+
+@pytest.mark.parametrize(
+    ("spans", "total"),
+    [
+        ([], 0),
+        ([(0, 10)], 10),
+        ([(0, 10), (5, 15)], 15),
+        ([(5, 15), (0, 10)], 15),  # order never matters
+        ([(0, 10), (10, 20)], 20),
+        ([(0, 10), (20, 30)], 20),
+        ([(0, 30), (5, 10), (12, 14)], 30),
+        ([(10, 5)], 0),  # an empty or reversed span adds nothing
+    ],
+)
+def test_union_minutes_counts_overlaps_once(spans, total):
+    assert union_minutes(spans) == total

@@ -1,0 +1,157 @@
+"""In real Chromium: the demo event's report dashboard draws its charts, on a laptop and on a phone."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory):
+    """A live server on a SQLite file database with the demo seeded (bimtek.demo.seed())."""
+    if CHROMIUM is None:
+        if os.environ.get("BIMTEK_REQUIRE_ALL_TIERS") == "1":
+            pytest.fail("Chromium is required")
+        pytest.skip("Chromium not installed")
+    from werkzeug.serving import make_server
+
+    from bimtek import create_app, demo
+    from bimtek.events.models import Event
+    from bimtek.extensions import db
+
+    root = tmp_path_factory.mktemp("e2e-reports")
+    app = create_app({
+        "SECRET_KEY": "e2e-secret-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite3'}",
+        "INSTANCE_PATH": str(root / "instance"), "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "locmem",
+        "JOBS_IMMEDIATE": True,
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        db.session.commit()
+        batam = db.session.query(Event).filter_by(slug=demo.BATAM_SLUG).one().id
+        upcoming = db.session.query(Event).filter(Event.slug != demo.BATAM_SLUG).one()
+        from datetime import UTC, datetime, timedelta
+
+        from bimtek.evaluation import services as evaluation
+        from bimtek.registration.models import Registration
+
+        evaluation.ensure_evaluation(upcoming).opens_at = datetime.now(UTC) - timedelta(minutes=5)
+        token = (
+            db.session.query(Registration)
+            .filter_by(event_id=upcoming.id, status="confirmed", mode="online")
+            .first()
+            .manage_token
+        )
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "event_id": batam, "demo": demo, "shots": root,
+           "token": token}  # fmt: skip
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _login(page, live):
+    page.goto(live["url"] + "/login")
+    page.fill("input[name=email]", live["demo"].ORGANIZER_EMAIL)
+    page.fill("input[name=password]", live["demo"].DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/manage/**")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [({"width": 1280, "height": 900}, "laptop"),
+                                                 ({"width": 390, "height": 844}, "phone")])  # fmt: skip
+def test_dashboard_renders_charts(live_demo, browser, viewport, name):
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        _login(page, live_demo)
+        page.goto(f"{live_demo['url']}/manage/events/{live_demo['event_id']}/laporan")
+        assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Laporan"
+        charts = page.locator("svg.chart-svg")
+        ids = charts.evaluate_all("els => els.map(e => e.id)")
+        for expected in ("chart-over-time", "chart-mode", "chart-status", "chart-institution", "chart-province",
+                         "chart-eval-general", "chart-eval-sessions", "chart-eval-speakers", "chart-eval-overall"):  # fmt: skip
+            assert expected in ids, expected
+        for i in range(charts.count()):
+            svg = charts.nth(i)
+            box = svg.bounding_box()
+            assert box and box["width"] > 200 and box["height"] > 40, (ids[i], box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, (ids[i], box)
+            assert svg.get_attribute("role") == "img"
+            assert svg.locator("title").first.text_content().strip()
+        # Bars are really painted: the 38 provinces chart has visible bars for the provinces in the demo.
+        bars = page.locator("#chart-province rect").evaluate_all(
+            "rs => rs.map(r => r.getBoundingClientRect().width).filter(w => w > 1).length"
+        )
+        assert bars == 7
+        province_rows = page.locator("#chart-province g.bar").count()
+        assert province_rows == 38
+        assert "Belum ada data." in page.locator("#checkin").inner_text()
+        assert page.locator(".tiles li").count() >= 8
+        # Nothing makes the page scroll sideways: on a phone every chart and table fits (tables scroll inside).
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(Path(live_demo["shots"]) / f"dashboard-{name}.png"), full_page=True)
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+    finally:
+        context.close()
+
+
+def test_pdf_download_from_the_dashboard(live_demo, browser):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        _login(page, live_demo)
+        page.goto(f"{live_demo['url']}/manage/events/{live_demo['event_id']}/laporan")
+        with page.expect_download() as info:
+            page.click("text=Unduh laporan PDF")
+        path = info.value.path()
+        assert Path(path).read_bytes()[:5] == b"%PDF-"
+    finally:
+        context.close()
+
+
+def test_participant_fills_the_evaluation_on_a_phone(live_demo, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_demo['url']}/r/{live_demo['token']}/evaluasi")
+        assert page.locator("h1").inner_text() == "Evaluasi kegiatan"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.click("button[type=submit]")  # nothing chosen yet: the form comes back with the errors marked
+        assert page.locator(".flash-error").is_visible()
+        groups = page.locator("fieldset.scale")
+        for i in range(groups.count()):
+            groups.nth(i).locator("label.scale-option").nth(3).click()  # "4 Baik"
+        page.fill("textarea >> nth=-1", "Mohon bahan paparan dibagikan lebih awal.")
+        page.click("button[type=submit]")
+        page.wait_for_url("**terkirim=1")
+        assert "sudah tercatat" in page.locator("main").inner_text()
+    finally:
+        context.close()
