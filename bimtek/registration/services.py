@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
@@ -264,25 +265,46 @@ def create_registration(
         consent_ip=ip if consent else None,
         created_at=now,
     )
-    if event.approval_required and source in ("form", "api"):
-        reg.status = "pending"
-    elif take_seat(event.id, data.mode):
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif allow_waitlist:
-        reg.status = "waitlisted"
-    else:
-        raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
+    pending = event.approval_required and source in ("form", "api")
+    reg.status = "pending" if pending else "waitlisted"
     db.session.add(reg)
     try:
         db.session.flush()
     except IntegrityError as err:
-        # A parallel twin won the unique constraint; the caller rolls the whole transaction back
-        # (the seat taken above goes back with it).
+        # A parallel twin won the unique constraint; the caller rolls the whole transaction back.
         raise Conflict("duplicate", DUPLICATE) from err
-    audit.record(
-        "registration.create", reg, actor=actor, details={"status": reg.status, "mode": reg.mode, "source": source}
-    )
+    audit.record("registration.create", reg, actor=actor, details={"mode": reg.mode, "source": source})
+    db.session.flush()
+    # The seat comes last: the event row stays locked only for this statement and the commit.
+    if not pending and not confirm_with_seat(reg, now):
+        if not allow_waitlist:
+            raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
     return reg
+
+
+def confirm_with_seat(reg: Registration, now: datetime) -> bool:
+    """Take a seat of the registration's mode and confirm it, or leave it as it is when the mode is full.
+
+    On PostgreSQL the conditional seat UPDATE and the status change are one statement (a data-modifying
+    CTE), so the event row is locked for one round trip plus the commit; elsewhere, two statements.
+    """
+    if db.engine.dialect.name != "postgresql":
+        if not take_seat(reg.event_id, reg.mode):
+            return False
+        reg.status, reg.confirmed_at = "confirmed", now
+        return True
+    prefix = "onsite" if reg.mode == "onsite" else "online"  # one of two fixed column names
+    stmt = text(
+        f"WITH seat AS (UPDATE events SET {prefix}_taken = {prefix}_taken + 1 "  # noqa: S608
+        f"WHERE id = :event_id AND {prefix}_taken < {prefix}_capacity RETURNING id) "
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = :now "
+        "WHERE id = :reg_id AND EXISTS (SELECT 1 FROM seat) RETURNING id"
+    ).bindparams(event_id=reg.event_id, now=now, reg_id=reg.id)
+    if db.session.execute(stmt).first() is None:
+        return False
+    set_committed_value(reg, "status", "confirmed")
+    set_committed_value(reg, "confirmed_at", now)
+    return True
 
 
 def promote_waitlist(event: Event, mode: str, *, now: datetime | None = None) -> Registration | None:
