@@ -24,12 +24,13 @@ from bimtek.reference import regions
 from bimtek.registration import services, tasks, transfer
 from bimtek.registration.blueprint import bp
 from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, STATUS_LABELS
-from bimtek.registration.models import DataRequest, Registration
+from bimtek.registration.models import DataRequest, Registration, RegistrationQuestion
 from bimtek.registration.nip import format_nip
-from bimtek.registration.public import form_context, form_input
+from bimtek.registration.public import form_context, form_input, register_from_form, upload_dir
 from bimtek.registration.spreadsheet import write_csv, write_xlsx
 
 add_event_tab("registration.participants", _l("Peserta"), "manage", 20)
+add_event_tab("registration.questions", _l("Formulir"), "manage", 21)
 
 PER_PAGE = 50
 FILTER_ARGS = ("q", "field", "status", "mode", "institution_type", "province_code")
@@ -85,12 +86,9 @@ def add_participant(event):
         values = form_input(request.form)
         values["accept_waitlist"] = request.form.get("accept_waitlist") in ("y", "on", "1")
         try:
-            clean = services.validate_participant(event, values, now=utcnow(), require_consent=False)
-            reg = services.create_registration(event, clean, source="manual", consent=False, actor=current_user,
-                                               allow_waitlist=values["accept_waitlist"])  # fmt: skip
-            db.session.commit()
+            reg = register_from_form(event, values, now=utcnow(), source="manual", ip=request.remote_addr,
+                                     actor=current_user._get_current_object())  # fmt: skip
         except DomainError as err:
-            db.session.rollback()
             duplicate = err.code == "duplicate"
             errors, status = err.fields or {"_form": err.message}, err.status
         else:
@@ -121,6 +119,7 @@ def detail(obj: Registration):
         event=reg.event,
         reg=reg,
         history=audit.history("registration", reg.id),
+        questions=services.event_questions(reg.event_id),
         data_requests=requests_,
         province=province,
         regency=regency,
@@ -327,3 +326,78 @@ def job_progress(event, job_id: int):
     if job is None or job.event_id != event.id:
         abort(404)
     return render_template("registration/job.html", event=event, job=job)
+
+
+# --- Extra questions ---------------------------------------------------------------------------------------
+
+QUESTION_KIND_LABELS = {
+    "short": _l("Jawaban singkat"),
+    "long": _l("Jawaban panjang"),
+    "single": _l("Pilihan ganda (satu)"),
+    "multiple": _l("Kotak centang (beberapa)"),
+    "yesno": _l("Ya/tidak"),
+    "file": _l("Unggah berkas (PDF/JPG/PNG, maks. 5 MB)"),
+}
+
+
+@bp.route("/manage/events/<int:event_id>/questions", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def questions(event):
+    """The event's extra registration questions (e.g. surat tugas upload)."""
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            services.add_question(event, values, actor=current_user._get_current_object())
+            db.session.commit()
+            flash(_("Pertanyaan ditambahkan."), "success")
+            return redirect(url_for("registration.questions", event_id=event.id), 303)
+        except DomainError as err:
+            db.session.rollback()
+            errors, status = err.fields, err.status
+    return render_template("registration/questions.html", event=event, questions=services.event_questions(event.id),
+                           kinds=QUESTION_KIND_LABELS, errors=errors, values=values), status  # fmt: skip
+
+
+def _event_question(event, question_id: int) -> RegistrationQuestion:
+    q = db.session.get(RegistrationQuestion, question_id)
+    if q is None or q.event_id != event.id:
+        abort(404)
+    return q
+
+
+@bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/delete")
+@login_required
+@event_view("manage")
+def delete_question(event, question_id: int):
+    """Remove a question from the form."""
+    services.delete_question(_event_question(event, question_id), actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Pertanyaan dihapus."), "success")
+    return redirect(url_for("registration.questions", event_id=event.id), 303)
+
+
+def send_answer_file(reg: Registration, question_id: int):
+    """Serve an uploaded answer as a download, under its checked type."""
+    answer = (reg.answers or {}).get(str(question_id))
+    if not isinstance(answer, dict) or not services.STORED_FILE.match(answer.get("file", "")):
+        abort(404)
+    path = upload_dir(reg.event_id) / answer["file"]
+    if not path.is_file():
+        abort(404)
+    # Files are at most 5 MB: read them whole, so no file handle outlives the request.
+    resp = Response(path.read_bytes(), mimetype=answer.get("type", "application/octet-stream"))
+    resp.headers.set("Content-Disposition", "attachment", filename=answer.get("name") or answer["file"])
+    return resp
+
+
+@bp.get("/manage/registrations/<int:registration_id>/files/<int:question_id>")
+@login_required
+@object_view(Registration, "registration_id", "manage")
+def answer_file(obj: Registration, question_id: int):
+    """Download a participant's uploaded file (e.g. surat tugas); audited."""
+    resp = send_answer_file(obj, question_id)
+    audit.record("registration.file_download", obj, details={"question": question_id})
+    db.session.commit()
+    return resp

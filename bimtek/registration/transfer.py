@@ -213,8 +213,9 @@ def preview_import(event: Event, content: bytes, filename: str, *, default_mode:
     for i, raw in enumerate(table, start=2):  # line 1 is the header
         row = ImportRow(line=i, raw=raw)
         try:
+            # Invited participants are not asked the form's extra questions.
             row.clean = services.validate_participant(
-                event, _normalise_row(raw, default_mode), now=now, require_consent=False
+                event, _normalise_row(raw, default_mode), now=now, require_consent=False, questions=[]
             )
         except Invalid as err:
             row.errors = dict(err.fields)
