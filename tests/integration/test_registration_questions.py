@@ -125,3 +125,20 @@ def test_delete_question(client, setup):
     assert db.session.get(RegistrationQuestion, q.id) is None
     other = make_event(make_user("organizer"))
     assert client.post(f"/manage/events/{other.id}/questions/{qs['Ukuran kaos'].id}/delete").status_code == 404
+
+
+def test_export_includes_answers(client, setup):
+    owner, event, qs = setup
+    data = {
+        **form_data(),
+        f"q_{qs['Ukuran kaos'].id}": "L",
+        f"q_{qs['Harapan'].id}": "=1+1",
+        f"q_{qs['Unggah surat tugas'].id}": (io.BytesIO(PDF), "st.pdf"),
+    }
+    assert client.post(f"/e/{event.slug}/daftar", data=data, content_type="multipart/form-data").status_code == 303
+    login(client, owner)
+    resp = client.get(f"/manage/events/{event.id}/participants/export",
+                      query_string={"format": "csv", "columns": ["full_name", "answers"]})  # fmt: skip
+    lines = resp.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Nama lengkap,Ukuran kaos,Topik yang diminati,Perlu penginapan?,Harapan,Unggah surat tugas"
+    assert lines[1].endswith(",L,,,'=1+1,st.pdf")
