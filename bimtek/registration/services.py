@@ -831,13 +831,14 @@ def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> t
     COUNT_CAP means "more than COUNT_CAP".
     """
     conds = search_conditions(event_id, args)
-    capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
-    rows = db.session.scalars(
+    rows = list(db.session.scalars(
         select(Registration).where(*conds).order_by(_name_order(), Registration.id)
         .limit(per_page).offset((page - 1) * per_page)
-    ).all()  # fmt: skip
-    return list(rows), total
+    ))  # fmt: skip
+    if len(rows) < per_page and (rows or page == 1):
+        return rows, (page - 1) * per_page + len(rows)  # the last page: no count query needed
+    capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+    return rows, db.session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def counts(event_id: int) -> dict[str, dict[str, int]]:
