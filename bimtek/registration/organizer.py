@@ -278,10 +278,18 @@ def import_confirm(event):
     preview = transfer.preview_import(event, path.read_bytes(), request.form.get("filename", "data.csv"),
                                       default_mode=request.form.get("default_mode", "onsite"), now=utcnow())  # fmt: skip
     result = transfer.commit_import(event, preview, actor=current_user._get_current_object())
+    job = None
+    if request.form.get("notify") == "y" and result.get("registration_ids"):
+        job = start_job("registration.confirm_many", event_id=event.id, total=len(result["registration_ids"]),
+                        user=current_user, params={"registration_ids": result["registration_ids"]})  # fmt: skip
     db.session.commit()
     path.unlink(missing_ok=True)
+    if job is not None:
+        tasks.confirm_many(job.id)
     flash(_("Impor selesai: %(c)s terkonfirmasi, %(w)s daftar tunggu, %(s)s baris dilewati.",
             c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")  # fmt: skip
+    if job is not None:
+        return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
     return redirect(url_for("registration.participants", event_id=event.id), 303)
 
 

@@ -330,6 +330,7 @@ def commit_import(event: Event, preview: ImportPreview, *, actor, now: datetime 
          "details": {"status": v["status"], "mode": v["mode"], "source": "import"}, "ip": None}
         for v in values
     ])  # fmt: skip
-    audit.record("registration.import", event_id=event.id, actor=actor, details=result)
+    audit.record("registration.import", event_id=event.id, actor=actor, details=dict(result))
     db.session.flush()
+    result["registration_ids"] = [ids[v["manage_token"]] for v in values]
     return result
