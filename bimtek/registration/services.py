@@ -366,11 +366,9 @@ def create_registration(
 
     The seat is taken by one conditional UPDATE: under any concurrency a mode is never oversold, and
     when it is full the registration goes to that mode's waitlist. Duplicates (email or NIP) are
-    refused by a query first and, under a race, by the unique constraints.
+    refused by the unique constraints on the INSERT, which comes before the seat is taken.
     """
     now = now or utcnow()
-    if find_duplicate(event.id, data.email, data.nip):
-        raise Conflict("duplicate", DUPLICATE)
     reg = Registration(
         event_id=event.id,
         code=new_registration_code(),
