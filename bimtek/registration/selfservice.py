@@ -183,7 +183,7 @@ def request_deletion(token: str):
 @bp.get("/r/<token>/berkas/<int:question_id>")
 def my_file(token: str, question_id: int):
     """Download a file I uploaded with my registration."""
-    from bimtek.registration.organizer import send_answer_file
+    from bimtek.registration.organizer_tools import send_answer_file
 
     return send_answer_file(_by_token(token), question_id)
 
