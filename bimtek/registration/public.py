@@ -157,7 +157,7 @@ def register(slug: str):
         except Conflict as err:
             duplicate, status = err.code == "duplicate", 409
             errors = err.fields or {"_form": err.message}
-        except (Invalid, DomainError) as err:
+        except DomainError as err:
             errors, status = err.fields or {"_form": err.message}, err.status
         else:
             tasks.email_registration(reg.id, "confirmed")
