@@ -114,3 +114,30 @@ class DataRequest(db.Model):
 
     def __repr__(self) -> str:
         return f"<DataRequest {self.id} {self.kind} {self.status}>"
+
+
+QUESTION_KINDS = ("short", "long", "single", "multiple", "yesno", "file")
+
+
+class RegistrationQuestion(db.Model):
+    """An extra question an organizer adds to an event's form (answers live in Registration.answers)."""
+
+    __tablename__ = "registration_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    help_text: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="short")
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def field_name(self) -> str:
+        """Name of the form field that carries the answer."""
+        return f"q_{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<RegistrationQuestion {self.id} {self.kind}>"

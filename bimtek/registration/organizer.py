@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-from pathlib import Path
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,20 +10,17 @@ from sqlalchemy import select
 
 from bimtek.accounts.access import check_event, event_view, object_view
 from bimtek.core import audit
-from bimtek.core.models import Job
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
-from bimtek.jobs import start_job
 from bimtek.nav import add_event_tab
 from bimtek.reference import regions
-from bimtek.registration import services, tasks, transfer
+from bimtek.registration import services, tasks
 from bimtek.registration.blueprint import bp
 from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, STATUS_LABELS
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
-from bimtek.registration.public import form_context, form_input
-from bimtek.registration.spreadsheet import write_csv, write_xlsx
+from bimtek.registration.public import form_context, form_input, register_from_form
 
 add_event_tab("registration.participants", _l("Peserta"), "manage", 20)
 
@@ -85,12 +78,9 @@ def add_participant(event):
         values = form_input(request.form)
         values["accept_waitlist"] = request.form.get("accept_waitlist") in ("y", "on", "1")
         try:
-            clean = services.validate_participant(event, values, now=utcnow(), require_consent=False)
-            reg = services.create_registration(event, clean, source="manual", consent=False, actor=current_user,
-                                               allow_waitlist=values["accept_waitlist"])  # fmt: skip
-            db.session.commit()
+            reg = register_from_form(event, values, now=utcnow(), source="manual", ip=request.remote_addr,
+                                     actor=current_user._get_current_object())  # fmt: skip
         except DomainError as err:
-            db.session.rollback()
             duplicate = err.code == "duplicate"
             errors, status = err.fields or {"_form": err.message}, err.status
         else:
@@ -121,6 +111,7 @@ def detail(obj: Registration):
         event=reg.event,
         reg=reg,
         history=audit.history("registration", reg.id),
+        questions=services.event_questions(reg.event_id),
         data_requests=requests_,
         province=province,
         regency=regency,
@@ -206,124 +197,3 @@ def close_request(request_id: int):
         db.session.rollback()
         flash(_(err.message), "error")
     return redirect(url_for("registration.detail", registration_id=req.registration_id), 303)
-
-
-# --- Export, import, bulk email ----------------------------------------------------------------------------
-
-
-@bp.get("/manage/events/<int:event_id>/participants/export")
-@login_required
-@event_view("manage")
-def export(event):
-    """Choose columns (no `format`), or download the filtered list as CSV or XLSX."""
-    fmt = request.args.get("format")
-    args = filter_args()
-    if fmt not in ("csv", "xlsx"):
-        return render_template("registration/export.html", event=event, args=args, columns=transfer.EXPORT_COLUMNS,
-                               default=transfer.DEFAULT_EXPORT)  # fmt: skip
-    headers, rows = transfer.export_rows(event, args, request.args.getlist("columns"), actor=current_user)
-    db.session.commit()
-    name = f"peserta-{event.code.lower()}"
-    if fmt == "csv":
-        body, mimetype = write_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = write_xlsx(headers, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-
-
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _upload_path(event, token: str, create: bool = False) -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    if create:
-        folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{event.id}-{token}.bin"
-
-
-@bp.route("/manage/events/<int:event_id>/participants/import", methods=["GET", "POST"])
-@login_required
-@event_view("manage")
-def import_participants(event):
-    """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
-    ctx = {"event": event, "aliases": transfer.ALIASES, "errors": {}, "preview": None}
-    if request.method == "GET":
-        return render_template("registration/import.html", **ctx)
-    upload = request.files.get("file")
-    default_mode = request.form.get("default_mode") or (event.modes[0] if event.modes else "onsite")
-    if upload is None or not upload.filename:
-        ctx["errors"] = {"file": _("Pilih berkas CSV atau XLSX.")}
-        return render_template("registration/import.html", **ctx), 422
-    content = upload.read()
-    try:
-        preview = transfer.preview_import(event, content, upload.filename, default_mode=default_mode, now=utcnow())
-    except DomainError as err:
-        ctx["errors"] = {"file": _(err.message)}
-        return render_template("registration/import.html", **ctx), 422
-    token = secrets.token_hex(16)
-    _upload_path(event, token, create=True).write_bytes(content)
-    ctx.update(preview=preview, token=token, filename=upload.filename, default_mode=default_mode)
-    return render_template("registration/import.html", **ctx)
-
-
-@bp.post("/manage/events/<int:event_id>/participants/import/confirm")
-@login_required
-@event_view("manage")
-def import_confirm(event):
-    """Save the valid rows of a previewed file (checked again: the list may have changed meanwhile)."""
-    token = request.form.get("token", "")
-    if not _TOKEN.match(token) or not _upload_path(event, token).exists():
-        flash(_("Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya."), "error")
-        return redirect(url_for("registration.import_participants", event_id=event.id), 303)
-    path = _upload_path(event, token)
-    preview = transfer.preview_import(event, path.read_bytes(), request.form.get("filename", "data.csv"),
-                                      default_mode=request.form.get("default_mode", "onsite"), now=utcnow())  # fmt: skip
-    result = transfer.commit_import(event, preview, actor=current_user._get_current_object())
-    db.session.commit()
-    path.unlink(missing_ok=True)
-    flash(_("Impor selesai: %(c)s terkonfirmasi, %(w)s daftar tunggu, %(s)s baris dilewati.",
-            c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")  # fmt: skip
-    return redirect(url_for("registration.participants", event_id=event.id), 303)
-
-
-@bp.route("/manage/events/<int:event_id>/participants/email", methods=["GET", "POST"])
-@login_required
-@event_view("manage")
-def bulk_email(event):
-    """Write to the filtered participants through the job queue."""
-    args = filter_args() if request.method == "GET" else {k: request.form.get(k, "") for k in FILTER_ARGS}
-    args = {k: v for k, v in args.items() if v}
-    conds = services.search_conditions(event.id, args)
-    if not args.get("status"):
-        conds.append(Registration.status.in_(services.ACTIVE_STATUSES))
-    ids = db.session.scalars(select(Registration.id).where(*conds).order_by(Registration.id)).all()
-    errors = {}
-    if request.method == "POST":
-        subject = request.form.get("subject", "").strip()
-        body = request.form.get("body", "").strip()
-        if not subject or len(subject) > 200:
-            errors["subject"] = _("Subjek wajib diisi (maksimal 200 karakter).")
-        if not body:
-            errors["body"] = _("Isi pesan wajib diisi.")
-        if not ids:
-            errors["_form"] = _("Tidak ada penerima yang cocok dengan filter.")
-        if not errors:
-            job = start_job("registration.bulk_email", event_id=event.id, total=len(ids), user=current_user,
-                            params={"subject": subject, "body": body, "registration_ids": list(ids), "filters": args})  # fmt: skip
-            audit.record("registration.bulk_email", event_id=event.id, details={"count": len(ids), "filters": args})
-            db.session.commit()
-            tasks.bulk_email(job.id)
-            return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
-    return render_template("registration/bulk_email.html", event=event, args=args, count=len(ids), errors=errors,
-                           values=request.form), (422 if errors else 200)  # fmt: skip
-
-
-@bp.get("/manage/events/<int:event_id>/jobs/<int:job_id>")
-@login_required
-@event_view("manage")
-def job_progress(event, job_id: int):
-    """Progress of a bulk email job; the page refreshes itself while the job runs."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id:
-        abort(404)
-    return render_template("registration/job.html", event=event, job=job)

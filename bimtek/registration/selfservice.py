@@ -66,6 +66,7 @@ def manage(token: str):
         phone_display=format_phone(reg.phone) if reg.phone else "",
         province=province,
         regency=regency,
+        questions=services.event_questions(event.id),
         errors={},
     )
 
@@ -177,3 +178,14 @@ def request_deletion(token: str):
     db.session.commit()
     flash(_("Permintaan penghapusan data tercatat. Panitia akan menindaklanjuti dalam 3×24 jam."), "success")
     return _back(reg)
+
+
+@bp.get("/r/<token>/berkas/<int:question_id>")
+def my_file(token: str, question_id: int):
+    """Download a file I uploaded with my registration."""
+    from bimtek.registration.organizer_tools import send_answer_file
+
+    return send_answer_file(_by_token(token), question_id)
+
+
+my_file.public_endpoint = True  # reached by the private token, not by staff access (authorization sweep)

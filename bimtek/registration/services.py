@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
@@ -17,7 +19,15 @@ from bimtek.events.models import MODES, Event
 from bimtek.extensions import db
 from bimtek.reference import regions
 from bimtek.registration.codes import new_private_token, new_registration_code, normalize_code
-from bimtek.registration.models import EMPLOYMENT_STATUSES, INSTITUTION_TYPES, STATUSES, DataRequest, Registration
+from bimtek.registration.models import (
+    EMPLOYMENT_STATUSES,
+    INSTITUTION_TYPES,
+    QUESTION_KINDS,
+    STATUSES,
+    DataRequest,
+    Registration,
+    RegistrationQuestion,
+)
 from bimtek.registration.names import PersonNameError, name_search_key, normalize_person_name
 from bimtek.registration.nip import NipError, normalize_nip
 from bimtek.registration.phone import PhoneError, normalize_phone
@@ -74,7 +84,15 @@ def _text(raw: dict, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def validate_participant(event: Event, raw: dict, *, now: datetime, require_consent: bool = True) -> RegistrationInput:
+def validate_participant(
+    event: Event,
+    raw: dict,
+    *,
+    now: datetime,
+    require_consent: bool = True,
+    questions: list | None = None,
+    trusted_files: frozenset[str] = frozenset(),
+) -> RegistrationInput:
     """Check every field of a registration; raise Invalid with all field errors at once."""
     errors: dict[str, str] = {}
     required = "Wajib diisi."
@@ -158,6 +176,9 @@ def validate_participant(event: Event, raw: dict, *, now: datetime, require_cons
     if not isinstance(answers, dict):
         errors["answers"] = "Format jawaban tidak valid."
         answers = {}
+    if questions is None:
+        questions = event_questions(event.id)
+    answers = clean_answers(questions, answers, errors, trusted_files=trusted_files)
 
     if errors:
         raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields=errors)
@@ -174,6 +195,120 @@ def validate_participant(event: Event, raw: dict, *, now: datetime, require_cons
         answers=answers,
         **values,
     )
+
+
+def event_questions(event_id: int) -> list[RegistrationQuestion]:
+    """The organizer's extra questions of an event, in form order."""
+    return list(
+        db.session.scalars(
+            select(RegistrationQuestion)
+            .where(RegistrationQuestion.event_id == event_id)
+            .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
+        )
+    )
+
+
+STORED_FILE = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
+YES, NO = ("ya", "yes", "y", "true", "1", "on"), ("tidak", "no", "n", "false", "0", "off")
+
+
+def clean_answers(questions: list, raw: dict, errors: dict, *, trusted_files: frozenset[str] = frozenset()) -> dict:
+    """Check answers to the extra questions; unknown keys are dropped, errors go to errors["q_<id>"].
+
+    A file answer must name a file this request stored (``trusted_files``): a client cannot point its
+    answer at someone else's upload.
+    """
+    out: dict = {}
+    for q in questions:
+        key, value = str(q.id), raw.get(str(q.id))
+        field_name = q.field_name
+        empty = value in (None, "", [], {})
+        if empty:
+            if q.required:
+                errors[field_name] = "Wajib diisi." if q.kind != "file" else "Unggah berkas yang diminta."
+            continue
+        if q.kind in ("short", "long"):
+            limit = 500 if q.kind == "short" else 5000
+            if not isinstance(value, str) or len(value.strip()) > limit:
+                errors[field_name] = f"Maksimal {limit} karakter."
+            elif any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+                errors[field_name] = "Mengandung karakter yang tidak diizinkan."
+            else:
+                out[key] = value.strip()
+        elif q.kind == "single":
+            if value not in q.choices:
+                errors[field_name] = "Pilih salah satu pilihan."
+            else:
+                out[key] = value
+        elif q.kind == "multiple":
+            values = value if isinstance(value, list) else [value]
+            if not all(v in q.choices for v in values):
+                errors[field_name] = "Pilih dari pilihan yang tersedia."
+            else:
+                out[key] = [c for c in q.choices if c in values]
+        elif q.kind == "yesno":
+            text = str(value).strip().lower()
+            if value is True or text in YES:
+                out[key] = True
+            elif value is False or text in NO:
+                out[key] = False
+            else:
+                errors[field_name] = "Pilih ya atau tidak."
+        elif q.kind == "file":
+            stored = value.get("file") if isinstance(value, dict) else None
+            if not stored or stored not in trusted_files or not STORED_FILE.match(stored):
+                errors[field_name] = "Unggah berkas melalui formulir pendaftaran."
+            else:
+                out[key] = {k: value[k] for k in ("file", "name", "type", "size") if k in value}
+    return out
+
+
+QUESTION_LIMITS = {"label": 300, "help_text": 500}
+
+
+def add_question(event: Event, raw: dict, *, actor=None) -> RegistrationQuestion:
+    """Add an extra question to the event's form."""
+    errors = {}
+    label = str(raw.get("label") or "").strip()
+    help_text = str(raw.get("help_text") or "").strip()
+    kind = str(raw.get("kind") or "")
+    if not label:
+        errors["label"] = "Wajib diisi."
+    elif len(label) > 300:
+        errors["label"] = "Maksimal 300 karakter."
+    if len(help_text) > 500:
+        errors["help_text"] = "Maksimal 500 karakter."
+    if kind not in QUESTION_KINDS:
+        errors["kind"] = "Pilih jenis pertanyaan."
+    choices_raw = raw.get("choices") or []
+    if isinstance(choices_raw, str):
+        choices_raw = choices_raw.splitlines()
+    choices = list(dict.fromkeys(str(c).strip() for c in choices_raw if str(c).strip()))
+    if kind in ("single", "multiple"):
+        if len(choices) < 2:
+            errors["choices"] = "Tulis minimal dua pilihan, satu per baris."
+        elif len(choices) > 50 or any(len(c) > 200 for c in choices):
+            errors["choices"] = "Maksimal 50 pilihan, masing-masing 200 karakter."
+    else:
+        choices = []
+    if errors:
+        raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields=errors)
+    position = (db.session.scalar(
+        select(func.max(RegistrationQuestion.position)).where(RegistrationQuestion.event_id == event.id)
+    ) or 0) + 1  # fmt: skip
+    q = RegistrationQuestion(event_id=event.id, position=position, label=label, help_text=help_text, kind=kind,
+                             choices=choices, required=raw.get("required") in (True, "y", "on", "1", "true"))  # fmt: skip
+    db.session.add(q)
+    db.session.flush()
+    audit.record("registration.question_add", q, event_id=event.id, actor=actor, details={"label": label, "kind": kind})
+    return q
+
+
+def delete_question(q: RegistrationQuestion, *, actor=None) -> None:
+    """Remove a question; answers already given stay with the registrations."""
+    audit.record("registration.question_delete", q, event_id=q.event_id, actor=actor, details={"label": q.label})
+    db.session.delete(q)
+    db.session.flush()
 
 
 def take_seat(event_id: int, mode: str) -> bool:
@@ -231,11 +366,9 @@ def create_registration(
 
     The seat is taken by one conditional UPDATE: under any concurrency a mode is never oversold, and
     when it is full the registration goes to that mode's waitlist. Duplicates (email or NIP) are
-    refused by a query first and, under a race, by the unique constraints.
+    refused by the unique constraints on the INSERT, which comes before the seat is taken.
     """
     now = now or utcnow()
-    if find_duplicate(event.id, data.email, data.nip):
-        raise Conflict("duplicate", DUPLICATE)
     reg = Registration(
         event_id=event.id,
         code=new_registration_code(),
@@ -264,25 +397,46 @@ def create_registration(
         consent_ip=ip if consent else None,
         created_at=now,
     )
-    if event.approval_required and source in ("form", "api"):
-        reg.status = "pending"
-    elif take_seat(event.id, data.mode):
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif allow_waitlist:
-        reg.status = "waitlisted"
-    else:
-        raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
+    pending = event.approval_required and source in ("form", "api")
+    reg.status = "pending" if pending else "waitlisted"
     db.session.add(reg)
     try:
         db.session.flush()
     except IntegrityError as err:
-        # A parallel twin won the unique constraint; the caller rolls the whole transaction back
-        # (the seat taken above goes back with it).
+        # A parallel twin won the unique constraint; the caller rolls the whole transaction back.
         raise Conflict("duplicate", DUPLICATE) from err
-    audit.record(
-        "registration.create", reg, actor=actor, details={"status": reg.status, "mode": reg.mode, "source": source}
-    )
+    audit.record("registration.create", reg, actor=actor, details={"mode": reg.mode, "source": source})
+    db.session.flush()
+    # The seat comes last: the event row stays locked only for this statement and the commit.
+    if not pending and not confirm_with_seat(reg, now):
+        if not allow_waitlist:
+            raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
     return reg
+
+
+def confirm_with_seat(reg: Registration, now: datetime) -> bool:
+    """Take a seat of the registration's mode and confirm it, or leave it as it is when the mode is full.
+
+    On PostgreSQL the conditional seat UPDATE and the status change are one statement (a data-modifying
+    CTE), so the event row is locked for one round trip plus the commit; elsewhere, two statements.
+    """
+    if db.engine.dialect.name != "postgresql":
+        if not take_seat(reg.event_id, reg.mode):
+            return False
+        reg.status, reg.confirmed_at = "confirmed", now
+        return True
+    prefix = "onsite" if reg.mode == "onsite" else "online"  # one of two fixed column names
+    stmt = text(
+        f"WITH seat AS (UPDATE events SET {prefix}_taken = {prefix}_taken + 1 "  # noqa: S608
+        f"WHERE id = :event_id AND {prefix}_taken < {prefix}_capacity RETURNING id) "
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = :now "
+        "WHERE id = :reg_id AND EXISTS (SELECT 1 FROM seat) RETURNING id"
+    ).bindparams(event_id=reg.event_id, now=now, reg_id=reg.id)
+    if db.session.execute(stmt).first() is None:
+        return False
+    set_committed_value(reg, "status", "confirmed")
+    set_committed_value(reg, "confirmed_at", now)
+    return True
 
 
 def promote_waitlist(event: Event, mode: str, *, now: datetime | None = None) -> Registration | None:
@@ -352,11 +506,19 @@ def check_open(event: Event, now: datetime) -> None:
 
 
 def register_participant(
-    event: Event, raw: dict, *, now: datetime, ip: str | None, source: str = "form", allow_waitlist: bool = True
+    event: Event,
+    raw: dict,
+    *,
+    now: datetime,
+    ip: str | None,
+    source: str = "form",
+    allow_waitlist: bool = True,
+    questions: list | None = None,
+    trusted_files: frozenset[str] = frozenset(),
 ) -> Registration:
     """The public path (form and API): window, validation, duplicates, seat; flushes."""
     check_open(event, now)
-    clean = validate_participant(event, raw, now=now)
+    clean = validate_participant(event, raw, now=now, questions=questions, trusted_files=trusted_files)
     return create_registration(event, clean, now=now, source=source, ip=ip, actor="participant",
                                allow_waitlist=allow_waitlist)  # fmt: skip
 
@@ -495,7 +657,8 @@ def staff_update(reg: Registration, raw: dict, *, now: datetime | None = None, a
     current["nip"] = current["nip"] or ""
     current["mode"] = reg.mode
     merged = {**current, **{k: v for k, v in raw.items() if k in STAFF_EDITABLE}}
-    clean = validate_participant(reg.event, merged, now=now, require_consent=False)
+    kept_files = frozenset(v["file"] for v in (reg.answers or {}).values() if isinstance(v, dict) and "file" in v)
+    clean = validate_participant(reg.event, merged, now=now, require_consent=False, trusted_files=kept_files)
     if find_duplicate(reg.event_id, clean.email, clean.nip, exclude_id=reg.id):
         raise Conflict("duplicate", DUPLICATE)
     changed = []
@@ -666,13 +829,14 @@ def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> t
     COUNT_CAP means "more than COUNT_CAP".
     """
     conds = search_conditions(event_id, args)
-    capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
-    rows = db.session.scalars(
+    rows = list(db.session.scalars(
         select(Registration).where(*conds).order_by(_name_order(), Registration.id)
         .limit(per_page).offset((page - 1) * per_page)
-    ).all()  # fmt: skip
-    return list(rows), total
+    ))  # fmt: skip
+    if len(rows) < per_page and (rows or page == 1):
+        return rows, (page - 1) * per_page + len(rows)  # the last page: no count query needed
+    capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+    return rows, db.session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def counts(event_id: int) -> dict[str, dict[str, int]]:

@@ -56,3 +56,31 @@ def bulk_email(job_id: int) -> None:
         job = db.session.get(Job, job_id)
         finish_job(job, error=str(err)[:500])
     db.session.commit()
+
+
+@task()
+def confirm_many(job_id: int) -> None:
+    """Send the confirmation email (ticket, calendar, manage link) to each imported registration."""
+    from bimtek.registration.notify import send_registration_email
+
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return
+    job.status = "running"
+    db.session.commit()
+    ids = list(job.params.get("registration_ids", []))
+    try:
+        for start in range(0, len(ids), 100):
+            for reg in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + 100]))):
+                if send_registration_email(reg, "confirmed"):
+                    job.done += 1
+                else:
+                    job.failed += 1
+            db.session.commit()
+        finish_job(job)
+    except Exception as err:  # a broken job must still show as failed, not hang at "running"
+        log.exception("Confirmation job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        finish_job(job, error=str(err)[:500])
+    db.session.commit()

@@ -66,7 +66,16 @@ def _regency_name(code: str) -> str:
 
 def export_rows(event: Event, args: dict, columns: list[str], *, actor) -> tuple[list[str], object]:
     """Headers and a row generator for the filtered list; the export itself is audited (UU PDP)."""
-    columns = [c for c in columns if c in EXPORT_COLUMNS] or list(DEFAULT_EXPORT)
+    columns = [c for c in columns if c in EXPORT_COLUMNS or c == "answers"] or list(DEFAULT_EXPORT)
+    questions = services.event_questions(event.id) if "answers" in columns else []
+    getters = {**EXPORT_COLUMNS}
+    headers = {c: EXPORT_COLUMNS[c][0] for c in columns if c in EXPORT_COLUMNS}
+    if "answers" in columns:
+        # One column per extra question, after the chosen standard columns.
+        columns = [c for c in columns if c != "answers"] + [f"q{q.id}" for q in questions]
+        for q in questions:
+            getters[f"q{q.id}"] = (q.label, lambda r, q=q: _answer_text(q, (r.answers or {}).get(str(q.id))))
+            headers[f"q{q.id}"] = q.label
     conds = services.search_conditions(event.id, args)
     total = db.session.scalar(select(db.func.count()).select_from(Registration).where(*conds))
     audit.record("registration.export", event_id=event.id, actor=actor,
@@ -75,9 +84,21 @@ def export_rows(event: Event, args: dict, columns: list[str], *, actor) -> tuple
 
     def rows():
         for reg in db.session.scalars(query.execution_options(yield_per=1000)):
-            yield [EXPORT_COLUMNS[c][1](reg) for c in columns]
+            yield [getters[c][1](reg) for c in columns]
 
-    return [EXPORT_COLUMNS[c][0] for c in columns], rows()
+    return [headers[c] for c in columns], rows()
+
+
+def _answer_text(question, answer) -> str:
+    if answer is None:
+        return ""
+    if question.kind == "file":
+        return answer.get("name", "") if isinstance(answer, dict) else ""
+    if question.kind == "multiple":
+        return ", ".join(answer)
+    if question.kind == "yesno":
+        return "Ya" if answer else "Tidak"
+    return str(answer)
 
 
 # --- Import -----------------------------------------------------------------------------------------------
@@ -213,8 +234,9 @@ def preview_import(event: Event, content: bytes, filename: str, *, default_mode:
     for i, raw in enumerate(table, start=2):  # line 1 is the header
         row = ImportRow(line=i, raw=raw)
         try:
+            # Invited participants are not asked the form's extra questions.
             row.clean = services.validate_participant(
-                event, _normalise_row(raw, default_mode), now=now, require_consent=False
+                event, _normalise_row(raw, default_mode), now=now, require_consent=False, questions=[]
             )
         except Invalid as err:
             row.errors = dict(err.fields)
@@ -308,6 +330,7 @@ def commit_import(event: Event, preview: ImportPreview, *, actor, now: datetime 
          "details": {"status": v["status"], "mode": v["mode"], "source": "import"}, "ip": None}
         for v in values
     ])  # fmt: skip
-    audit.record("registration.import", event_id=event.id, actor=actor, details=result)
+    audit.record("registration.import", event_id=event.id, actor=actor, details=dict(result))
     db.session.flush()
+    result["registration_ids"] = [ids[v["manage_token"]] for v in values]
     return result

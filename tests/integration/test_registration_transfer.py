@@ -101,8 +101,14 @@ def test_import_xlsx_and_bad_files(client, organizer):
     page = client.post(url, data={"file": (io.BytesIO(buf.getvalue()), "x.xlsx")},
                        content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
     token = page.split('name="token" value="')[1].split('"')[0]
-    client.post(url + "/confirm", data={"token": token, "filename": "x.xlsx", "default_mode": "onsite"})
+    resp = client.post(
+        url + "/confirm", data={"token": token, "filename": "x.xlsx", "default_mode": "onsite", "notify": "y"}
+    )
     assert sorted(r.status for r in db.session.query(Registration)) == ["confirmed", "waitlisted"]
+    job = db.session.query(Job).one()
+    assert (job.kind, job.status, job.done) == ("registration.confirm_many", "done", 2)
+    assert sorted(m.to[0] for m in outbox()) == ["a@x.go.id", "b@x.go.id"]
+    assert f"/jobs/{job.id}" in resp.headers["Location"]
     bad = client.post(url, data={"file": (io.BytesIO(b"\x89PNG...."), "foto.png")}, content_type="multipart/form-data")
     assert bad.status_code == 422 and "CSV atau XLSX" in bad.get_data(as_text=True)
     assert client.post(url + "/confirm", data={"token": "../../etc/passwd"}).status_code == 303

@@ -1,0 +1,234 @@
+"""Organizer tools for a participant list: export, import, bulk email with progress, extra form questions."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from bimtek.accounts.access import event_view, object_view
+from bimtek.core import audit
+from bimtek.core.models import Job
+from bimtek.core.time import utcnow
+from bimtek.errors import DomainError
+from bimtek.extensions import db
+from bimtek.jobs import start_job
+from bimtek.nav import add_event_tab
+from bimtek.registration import services, tasks, transfer
+from bimtek.registration.blueprint import bp
+from bimtek.registration.models import Registration, RegistrationQuestion
+from bimtek.registration.organizer import FILTER_ARGS, filter_args
+from bimtek.registration.public import upload_dir
+from bimtek.registration.spreadsheet import write_csv, write_xlsx
+
+add_event_tab("registration.questions", _l("Formulir"), "manage", 21)
+
+
+# --- Export, import, bulk email ----------------------------------------------------------------------------
+
+
+@bp.get("/manage/events/<int:event_id>/participants/export")
+@login_required
+@event_view("manage")
+def export(event):
+    """Choose columns (no `format`), or download the filtered list as CSV or XLSX."""
+    fmt = request.args.get("format")
+    args = filter_args()
+    if fmt not in ("csv", "xlsx"):
+        return render_template("registration/export.html", event=event, args=args, columns=transfer.EXPORT_COLUMNS,
+                               default=transfer.DEFAULT_EXPORT)  # fmt: skip
+    headers, rows = transfer.export_rows(event, args, request.args.getlist("columns"), actor=current_user)
+    db.session.commit()
+    name = f"peserta-{event.code.lower()}"
+    if fmt == "csv":
+        body, mimetype = write_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = write_xlsx(headers, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _upload_path(event, token: str, create: bool = False) -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{event.id}-{token}.bin"
+
+
+@bp.route("/manage/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def import_participants(event):
+    """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
+    ctx = {"event": event, "aliases": transfer.ALIASES, "errors": {}, "preview": None}
+    if request.method == "GET":
+        return render_template("registration/import.html", **ctx)
+    upload = request.files.get("file")
+    default_mode = request.form.get("default_mode") or (event.modes[0] if event.modes else "onsite")
+    if upload is None or not upload.filename:
+        ctx["errors"] = {"file": _("Pilih berkas CSV atau XLSX.")}
+        return render_template("registration/import.html", **ctx), 422
+    content = upload.read()
+    try:
+        preview = transfer.preview_import(event, content, upload.filename, default_mode=default_mode, now=utcnow())
+    except DomainError as err:
+        ctx["errors"] = {"file": _(err.message)}
+        return render_template("registration/import.html", **ctx), 422
+    token = secrets.token_hex(16)
+    _upload_path(event, token, create=True).write_bytes(content)
+    ctx.update(preview=preview, token=token, filename=upload.filename, default_mode=default_mode)
+    return render_template("registration/import.html", **ctx)
+
+
+@bp.post("/manage/events/<int:event_id>/participants/import/confirm")
+@login_required
+@event_view("manage")
+def import_confirm(event):
+    """Save the valid rows of a previewed file (checked again: the list may have changed meanwhile)."""
+    token = request.form.get("token", "")
+    if not _TOKEN.match(token) or not _upload_path(event, token).exists():
+        flash(_("Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya."), "error")
+        return redirect(url_for("registration.import_participants", event_id=event.id), 303)
+    path = _upload_path(event, token)
+    preview = transfer.preview_import(event, path.read_bytes(), request.form.get("filename", "data.csv"),
+                                      default_mode=request.form.get("default_mode", "onsite"), now=utcnow())  # fmt: skip
+    result = transfer.commit_import(event, preview, actor=current_user._get_current_object())
+    job = None
+    if request.form.get("notify") == "y" and result.get("registration_ids"):
+        job = start_job("registration.confirm_many", event_id=event.id, total=len(result["registration_ids"]),
+                        user=current_user, params={"registration_ids": result["registration_ids"]})  # fmt: skip
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    if job is not None:
+        tasks.confirm_many(job.id)
+    flash(_("Impor selesai: %(c)s terkonfirmasi, %(w)s daftar tunggu, %(s)s baris dilewati.",
+            c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")  # fmt: skip
+    if job is not None:
+        return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
+    return redirect(url_for("registration.participants", event_id=event.id), 303)
+
+
+@bp.route("/manage/events/<int:event_id>/participants/email", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def bulk_email(event):
+    """Write to the filtered participants through the job queue."""
+    args = filter_args() if request.method == "GET" else {k: request.form.get(k, "") for k in FILTER_ARGS}
+    args = {k: v for k, v in args.items() if v}
+    conds = services.search_conditions(event.id, args)
+    if not args.get("status"):
+        conds.append(Registration.status.in_(services.ACTIVE_STATUSES))
+    ids = db.session.scalars(select(Registration.id).where(*conds).order_by(Registration.id)).all()
+    errors = {}
+    if request.method == "POST":
+        subject = request.form.get("subject", "").strip()
+        body = request.form.get("body", "").strip()
+        if not subject or len(subject) > 200:
+            errors["subject"] = _("Subjek wajib diisi (maksimal 200 karakter).")
+        if not body:
+            errors["body"] = _("Isi pesan wajib diisi.")
+        if not ids:
+            errors["_form"] = _("Tidak ada penerima yang cocok dengan filter.")
+        if not errors:
+            job = start_job("registration.bulk_email", event_id=event.id, total=len(ids), user=current_user,
+                            params={"subject": subject, "body": body, "registration_ids": list(ids), "filters": args})  # fmt: skip
+            audit.record("registration.bulk_email", event_id=event.id, details={"count": len(ids), "filters": args})
+            db.session.commit()
+            tasks.bulk_email(job.id)
+            return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
+    return render_template("registration/bulk_email.html", event=event, args=args, count=len(ids), errors=errors,
+                           values=request.form), (422 if errors else 200)  # fmt: skip
+
+
+@bp.get("/manage/events/<int:event_id>/jobs/<int:job_id>")
+@login_required
+@event_view("manage")
+def job_progress(event, job_id: int):
+    """Progress of a bulk email job; the page refreshes itself while the job runs."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.event_id != event.id:
+        abort(404)
+    return render_template("registration/job.html", event=event, job=job)
+
+
+# --- Extra questions ---------------------------------------------------------------------------------------
+
+QUESTION_KIND_LABELS = {
+    "short": _l("Jawaban singkat"),
+    "long": _l("Jawaban panjang"),
+    "single": _l("Pilihan ganda (satu)"),
+    "multiple": _l("Kotak centang (beberapa)"),
+    "yesno": _l("Ya/tidak"),
+    "file": _l("Unggah berkas (PDF/JPG/PNG, maks. 5 MB)"),
+}
+
+
+@bp.route("/manage/events/<int:event_id>/questions", methods=["GET", "POST"])
+@login_required
+@event_view("manage")
+def questions(event):
+    """The event's extra registration questions (e.g. surat tugas upload)."""
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            services.add_question(event, values, actor=current_user._get_current_object())
+            db.session.commit()
+            flash(_("Pertanyaan ditambahkan."), "success")
+            return redirect(url_for("registration.questions", event_id=event.id), 303)
+        except DomainError as err:
+            db.session.rollback()
+            errors, status = err.fields, err.status
+    return render_template("registration/questions.html", event=event, questions=services.event_questions(event.id),
+                           kinds=QUESTION_KIND_LABELS, errors=errors, values=values), status  # fmt: skip
+
+
+def _event_question(event, question_id: int) -> RegistrationQuestion:
+    q = db.session.get(RegistrationQuestion, question_id)
+    if q is None or q.event_id != event.id:
+        abort(404)
+    return q
+
+
+@bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/delete")
+@login_required
+@event_view("manage")
+def delete_question(event, question_id: int):
+    """Remove a question from the form."""
+    services.delete_question(_event_question(event, question_id), actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("Pertanyaan dihapus."), "success")
+    return redirect(url_for("registration.questions", event_id=event.id), 303)
+
+
+def send_answer_file(reg: Registration, question_id: int):
+    """Serve an uploaded answer as a download, under its checked type."""
+    answer = (reg.answers or {}).get(str(question_id))
+    if not isinstance(answer, dict) or not services.STORED_FILE.match(answer.get("file", "")):
+        abort(404)
+    path = upload_dir(reg.event_id) / answer["file"]
+    if not path.is_file():
+        abort(404)
+    # Files are at most 5 MB: read them whole, so no file handle outlives the request.
+    resp = Response(path.read_bytes(), mimetype=answer.get("type", "application/octet-stream"))
+    resp.headers.set("Content-Disposition", "attachment", filename=answer.get("name") or answer["file"])
+    return resp
+
+
+@bp.get("/manage/registrations/<int:registration_id>/files/<int:question_id>")
+@login_required
+@object_view(Registration, "registration_id", "manage")
+def answer_file(obj: Registration, question_id: int):
+    """Download a participant's uploaded file (e.g. surat tugas); audited."""
+    resp = send_answer_file(obj, question_id)
+    audit.record("registration.file_download", obj, details={"question": question_id})
+    db.session.commit()
+    return resp
