@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify, request
 
-from bimtek.accounts.access import acting_user, event_view, object_view
+from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
 from bimtek.core.time import utcnow
@@ -16,14 +16,8 @@ from bimtek.registration.models import Registration
 from bimtek.registration.public import throttle
 
 
-def _public(view):
-    """Deliberately reachable without a token (the authorization sweep skips it)."""
-    view.public_endpoint = True
-    return view
-
-
 @api_bp.post("/events/<int:event_id>/registrations")
-@_public
+@public
 @throttle
 def create_registration(event_id: int):
     """Self-registration (no token): the same service and rules as the public form."""

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from bimtek.accounts.access import public
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -181,11 +182,9 @@ def request_deletion(token: str):
 
 
 @bp.get("/r/<token>/berkas/<int:question_id>")
+@public  # reached by the private token, not by staff access (the authorization sweep skips it)
 def my_file(token: str, question_id: int):
     """Download a file I uploaded with my registration."""
     from bimtek.registration.organizer_tools import send_answer_file
 
     return send_answer_file(_by_token(token), question_id)
-
-
-my_file.public_endpoint = True  # reached by the private token, not by staff access (authorization sweep)
