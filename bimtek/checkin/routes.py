@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import can, event_view
 from bimtek.checkin import export, services
 from bimtek.checkin.models import CheckIn
 from bimtek.core import audit
@@ -108,6 +108,7 @@ def live(event):
         zone=ZoneInfo(event.timezone),
         as_utc=as_utc,
         orders=export.ORDERS,
+        onsite=_selected_registrations(event, None) if can(current_user, "manage", event.id) else [],
     )
 
 
