@@ -14,7 +14,6 @@ from flask import abort, current_app, g, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import and_, select
-from sqlalchemy.orm import load_only
 from wtforms import ValidationError
 
 from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
@@ -77,15 +76,15 @@ def _time(value) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _event_for_scan(body: dict) -> Event:
+def _event_for_scan(body: dict):
     """The event named in the body, if the staff member may check people in there (403 otherwise)."""
     event_id = _int(body.get("event_id"), "event_id", required=True)
     user = acting_user()
     # One query on the hot path: the event (only what a scan reads) and the user's assignment to it.
     # The rule is access.can(user, "checkin", event_id), evaluated on that row.
+    # A plain row (id, timezone, ticket_public_key) is all check_in reads from the event.
     row = db.session.execute(
-        select(Event, EventStaff.id)
-        .options(load_only(Event.id, Event.timezone, Event.ticket_public_key, raiseload=False))
+        select(Event.id, Event.timezone, Event.ticket_public_key, EventStaff.id.label("assignment"))
         .outerjoin(EventStaff, and_(EventStaff.event_id == Event.id, EventStaff.user_id == user.id))
         .where(Event.id == event_id)
     ).first()
@@ -93,12 +92,12 @@ def _event_for_scan(body: dict) -> Event:
         row is not None
         and user.is_active
         and user.role in PERMISSION_ROLES["checkin"]
-        and (user.is_admin or row[1] is not None)
+        and (user.is_admin or row.assignment is not None)
     )
     if not allowed:
         # Same answer for an unknown event and someone else's: ids are not enumerable.
         abort(403)
-    return row[0]
+    return row
 
 
 def _scan(event: Event, item: dict, *, source: str, now: datetime) -> services.Admission:
