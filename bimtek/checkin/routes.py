@@ -3,6 +3,7 @@ daftar hadir and the attendance recap."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bimtek.core import audit
 from bimtek.core.time import as_utc
 from bimtek.errors import DomainError
 from bimtek.extensions import db
+from bimtek.i18n import format_long_date
 from bimtek.nav import add_event_tab
 from bimtek.registration.models import INSTITUTION_TYPES, Registration
 from bimtek.registration.tickets import encode_ticket
@@ -109,6 +111,11 @@ def live(event):
         as_utc=as_utc,
         orders=export.ORDERS,
         onsite=_selected_registrations(event, None) if can(current_user, "manage", event.id) else [],
+        day_labels={
+            s["key"]: format_long_date(date.fromisoformat(s["day"]), event.timezone)
+            for s in stats["slots"]
+            if not s["session_id"]
+        },
     )
 
 
