@@ -71,11 +71,16 @@ def world(tmp_path_factory):
                 ("cancel", "Batal Datang", "Lainnya"),
             ]
         }
+        regs["zoom"] = make_registration(
+            event, full_name="Peserta Zoom", institution_name="Diskominfo Natuna", mode="online"
+        )
+        organizer = make_scanner(event, "organizer")
         registration_services.cancel_registration(regs["cancel"])
         db.session.commit()
         data = {
             "event_id": event.id,
             "email": staff.email,
+            "organizer": organizer.email,
             "tickets": {k: ticket_text(r) for k, r in regs.items()},
             "codes": {k: r.code for k, r in regs.items()},
             "ids": {k: r.id for k, r in regs.items()},
@@ -138,12 +143,12 @@ def wait_js(page, expression: str, timeout: float = 15000) -> None:
         time.sleep(0.05)
 
 
-def open_scanner(browser, world):
+def open_scanner(browser, world, email: str | None = None):
     context = browser.new_context(base_url=world["url"])
     context.grant_permissions(["camera"], origin=world["url"])
     page = context.new_page()
     page.goto("/login")
-    page.fill("input[name=email]", world["email"])
+    page.fill("input[name=email]", email or world["email"])
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/manage**")
@@ -272,4 +277,16 @@ def test_offline_scans_queue_and_resync_without_duplicates(browser, world):
     page.keyboard.press("Enter")
     assert "SUDAH CHECK-IN" in wait_answer(page, "warn")
     assert len(checkins_of(world, "offline")) == 1
+    context.close()
+
+
+def test_organizer_admits_a_zoom_registrant_at_the_door(browser, world):
+    context, page = open_scanner(browser, world, world["organizer"])
+    page.focus("#scan-input")
+    page.keyboard.type(world["tickets"]["zoom"])
+    page.keyboard.press("Enter")
+    assert "DARING" in wait_answer(page, "bad")
+    page.click("#answer-override")
+    assert "Peserta Zoom" in wait_answer(page, "ok")
+    assert checkins_of(world, "zoom") == [("manual", True, ["admitted_online_override"])]
     context.close()
