@@ -240,7 +240,8 @@ def check_in(
 ) -> Admission:
     """Admit the holder of a ticket (QR text or registration code) to a session, or to the day; flushes.
 
-    Raises CheckInError for every scan that admits no one. The same nonce twice returns the first answer
+    `event` is the Event, or any row with its id, timezone and ticket_public_key (the API's hot path
+    reads just those). Raises CheckInError for every scan that admits no one. The same nonce twice returns the first answer
     and writes nothing. An offline upload (source "offline") that finds the person already admitted by
     another device is kept, flagged duplicate_offline, and still answered as already_checked_in.
     """
