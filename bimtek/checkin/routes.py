@@ -66,6 +66,9 @@ def scan(event):
         "offline_search": _("Pencarian offline dari data sinkron terakhir."),
         "modes": {"onsite": _("Luring"), "online": _("Daring")},
         "tap": _("Ketuk untuk lanjut"),
+        "clear_confirm": _("Hapus daftar peserta dan log pindaian yang tersimpan di perangkat ini?"),
+        "clear_pending": _("Masih ada pindaian yang belum terkirim: sambungkan ke internet dulu."),
+        "cleared": _("Data offline di perangkat ini sudah dihapus."),
     }
     return render_template(
         "checkin/scan.html",

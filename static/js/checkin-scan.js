@@ -545,6 +545,17 @@
       .catch(function () { /* no service worker (plain http on a LAN address): online use still works */ });
   }
 
+  // Participant data kept for offline use stays on the device only as long as it is needed (UU PDP):
+  // staff clear it after the event; pending scans must be sent first.
+  $("clear-offline").addEventListener("click", function () {
+    if (queue.length) { $("clear-msg").textContent = T.clear_pending; return; }
+    if (!window.confirm(T.clear_confirm)) return;
+    ["sync", "queue", "admits", "setup"].forEach(function (k) { localStorage.removeItem(PREFIX + k); });
+    sync = null; admits = {}; keyPromise = null;
+    var done = function () { $("clear-msg").textContent = T.cleared; root.dataset.cleared = "1"; };
+    if ("caches" in window) caches.delete(CACHE).then(done, done); else done();
+  });
+
   window.addEventListener("online", function () { showStatus(); flushQueue().then(refreshSync); });
   window.addEventListener("offline", showStatus);
   setInterval(function () { flushQueue(); }, 10000);

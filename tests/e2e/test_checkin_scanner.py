@@ -277,6 +277,13 @@ def test_offline_scans_queue_and_resync_without_duplicates(browser, world):
     page.keyboard.press("Enter")
     assert "SUDAH CHECK-IN" in wait_answer(page, "warn")
     assert len(checkins_of(world, "offline")) == 1
+    dismiss(page)
+    # After the event, staff wipe the participant data kept on the device.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#clear-offline")
+    wait_js(page, "document.getElementById('scanner').dataset.cleared === '1'")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bimtek.checkin.')).length") == 0
+    assert page.evaluate("caches.has('bimtek-checkin-v1')") is False
     context.close()
 
 
