@@ -606,8 +606,11 @@ def sync_data(event: Event, *, now: datetime | None = None) -> dict:
         "slots": [
             {"key": s.key, "label": s.label, "session_id": s.session_id, "day": s.day.isoformat()} for s in slots(event)
         ],  # fmt: skip
+        # Names only for people expected at the door; an online registrant is known by ticket and code alone.
         "tickets": [
             {"ticket_id": t, "code": c, "name": n, "institution": i, "mode": m}
+            if m == "onsite"
+            else {"ticket_id": t, "code": c, "mode": m}
             for t, c, n, i, m, st in regs
             if st == "confirmed"
         ],

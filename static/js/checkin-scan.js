@@ -402,7 +402,7 @@
   function searchOffline(text) {
     var q = text.toLowerCase();
       var hits = ((sync && sync.tickets) || []).filter(function (t) {
-        return t.name.toLowerCase().indexOf(q) >= 0 || (t.institution || "").toLowerCase().indexOf(q) >= 0;
+        return (t.name || "").toLowerCase().indexOf(q) >= 0 || (t.institution || "").toLowerCase().indexOf(q) >= 0;
       }).slice(0, 20).map(function (t) { return { name: t.name, institution: t.institution, code: t.code, mode: t.mode }; });
     renderResults(hits, T.offline_search);
   }
