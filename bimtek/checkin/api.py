@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from flask import abort, current_app, g, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy import and_, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import and_, bindparam, select
 from wtforms import ValidationError
 
 from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
@@ -77,28 +76,31 @@ def _time(value) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _event_for_scan(body: dict) -> Event:
+_EVENT_FOR_SCAN = (
+    select(Event.id, Event.timezone, Event.ticket_public_key, EventStaff.id.label("assignment"))
+    .outerjoin(EventStaff, and_(EventStaff.event_id == Event.id, EventStaff.user_id == bindparam("user_id")))
+    .where(Event.id == bindparam("event_id"))
+)
+
+
+def _event_for_scan(body: dict):
     """The event named in the body, if the staff member may check people in there (403 otherwise)."""
     event_id = _int(body.get("event_id"), "event_id", required=True)
     user = acting_user()
     # One query on the hot path: the event (only what a scan reads) and the user's assignment to it.
     # The rule is access.can(user, "checkin", event_id), evaluated on that row.
-    row = db.session.execute(
-        select(Event, EventStaff.id)
-        .options(load_only(Event.id, Event.timezone, Event.ticket_public_key, raiseload=False))
-        .outerjoin(EventStaff, and_(EventStaff.event_id == Event.id, EventStaff.user_id == user.id))
-        .where(Event.id == event_id)
-    ).first()
+    # A plain row (id, timezone, ticket_public_key) is all check_in reads from the event.
+    row = db.session.connection().execute(_EVENT_FOR_SCAN, {"event_id": event_id, "user_id": user.id}).first()
     allowed = (
         row is not None
         and user.is_active
         and user.role in PERMISSION_ROLES["checkin"]
-        and (user.is_admin or row[1] is not None)
+        and (user.is_admin or row.assignment is not None)
     )
     if not allowed:
         # Same answer for an unknown event and someone else's: ids are not enumerable.
         abort(403)
-    return row[0]
+    return row
 
 
 def _scan(event: Event, item: dict, *, source: str, now: datetime) -> services.Admission:

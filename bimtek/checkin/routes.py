@@ -3,6 +3,7 @@ daftar hadir and the attendance recap."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,13 +13,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import can, event_view
 from bimtek.checkin import export, services
 from bimtek.checkin.models import CheckIn
 from bimtek.core import audit
 from bimtek.core.time import as_utc
 from bimtek.errors import DomainError
 from bimtek.extensions import db
+from bimtek.i18n import format_long_date
 from bimtek.nav import add_event_tab
 from bimtek.registration.models import INSTITUTION_TYPES, Registration
 from bimtek.registration.tickets import encode_ticket
@@ -64,6 +66,9 @@ def scan(event):
         "offline_search": _("Pencarian offline dari data sinkron terakhir."),
         "modes": {"onsite": _("Luring"), "online": _("Daring")},
         "tap": _("Ketuk untuk lanjut"),
+        "clear_confirm": _("Hapus daftar peserta dan log pindaian yang tersimpan di perangkat ini?"),
+        "clear_pending": _("Masih ada pindaian yang belum terkirim: sambungkan ke internet dulu."),
+        "cleared": _("Data offline di perangkat ini sudah dihapus."),
     }
     return render_template(
         "checkin/scan.html",
@@ -108,6 +113,12 @@ def live(event):
         zone=ZoneInfo(event.timezone),
         as_utc=as_utc,
         orders=export.ORDERS,
+        onsite=_selected_registrations(event, None) if can(current_user, "manage", event.id) else [],
+        day_labels={
+            s["key"]: format_long_date(date.fromisoformat(s["day"]), event.timezone)
+            for s in stats["slots"]
+            if not s["session_id"]
+        },
     )
 
 

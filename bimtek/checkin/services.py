@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -111,6 +111,20 @@ SCAN_COLUMNS = (
 )
 
 
+# Hot-path statements are built once: constructing a SQLAlchemy statement costs more CPU per scan than
+# running it. Executed as Core on the session's connection (same transaction; nothing for the ORM to track).
+_BY_TICKET = select(*SCAN_COLUMNS).where(Registration.ticket_id == bindparam("value"))
+_BY_CODE = select(*SCAN_COLUMNS).where(Registration.code == bindparam("value"))
+_INSERTS = {
+    name: make(CheckIn.__table__).on_conflict_do_nothing().returning(CheckIn.__table__.c.id)
+    for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
+def _scan_row(statement, value: str):
+    return db.session.connection().execute(statement, {"value": value}).first()
+
+
 def resolve_ticket(event: Event, text: str):
     """The registration a scanned QR text or typed code points at, as a row of SCAN_COLUMNS, or
     CheckInError (malformed/invalid/wrong_event)."""
@@ -124,12 +138,12 @@ def resolve_ticket(event: Event, text: str):
             raise CheckInError(err.code) from None
         if payload.event_id != event.id:
             raise CheckInError("wrong_event")
-        reg = db.session.execute(select(*SCAN_COLUMNS).where(Registration.ticket_id == payload.ticket_id_hex)).first()
+        reg = _scan_row(_BY_TICKET, payload.ticket_id_hex)
     else:
         code = normalize_code(text)
         if code is None:
             raise CheckInError("malformed")
-        reg = db.session.execute(select(*SCAN_COLUMNS).where(Registration.code == code)).first()
+        reg = _scan_row(_BY_CODE, code)
         if reg is not None and reg.event_id != event.id:
             raise CheckInError("wrong_event")
     # An unknown ticket id is a re-issued (replaced) or made-up ticket.
@@ -185,11 +199,8 @@ def _first_json(row: CheckIn, staff_name: str | None, staff_email: str | None, t
 
 def _insert(values: dict) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique key was taken."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = CheckIn.__table__
-    # A Core statement on the table (not the ORM entity): the hot path skips the ORM's bulk machinery.
-    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return db.session.connection().execute(stmt).scalar()
+    conn = db.session.connection()
+    return conn.execute(_INSERTS[conn.dialect.name], values).scalar()
 
 
 def _clean_meta(gate, device, kind, nonce) -> tuple[str, str, str, str]:
@@ -229,7 +240,8 @@ def check_in(
 ) -> Admission:
     """Admit the holder of a ticket (QR text or registration code) to a session, or to the day; flushes.
 
-    Raises CheckInError for every scan that admits no one. The same nonce twice returns the first answer
+    `event` is the Event, or any row with its id, timezone and ticket_public_key (the API's hot path
+    reads just those). Raises CheckInError for every scan that admits no one. The same nonce twice returns the first answer
     and writes nothing. An offline upload (source "offline") that finds the person already admitted by
     another device is kept, flagged duplicate_offline, and still answered as already_checked_in.
     """
@@ -594,8 +606,11 @@ def sync_data(event: Event, *, now: datetime | None = None) -> dict:
         "slots": [
             {"key": s.key, "label": s.label, "session_id": s.session_id, "day": s.day.isoformat()} for s in slots(event)
         ],  # fmt: skip
+        # Names only for people expected at the door; an online registrant is known by ticket and code alone.
         "tickets": [
             {"ticket_id": t, "code": c, "name": n, "institution": i, "mode": m}
+            if m == "onsite"
+            else {"ticket_id": t, "code": c, "mode": m}
             for t, c, n, i, m, st in regs
             if st == "confirmed"
         ],

@@ -402,7 +402,7 @@
   function searchOffline(text) {
     var q = text.toLowerCase();
       var hits = ((sync && sync.tickets) || []).filter(function (t) {
-        return t.name.toLowerCase().indexOf(q) >= 0 || (t.institution || "").toLowerCase().indexOf(q) >= 0;
+        return (t.name || "").toLowerCase().indexOf(q) >= 0 || (t.institution || "").toLowerCase().indexOf(q) >= 0;
       }).slice(0, 20).map(function (t) { return { name: t.name, institution: t.institution, code: t.code, mode: t.mode }; });
     renderResults(hits, T.offline_search);
   }
@@ -544,6 +544,17 @@
       .then(function () { root.dataset.swState = "ready"; return navigator.onLine ? cacheShell() : null; })
       .catch(function () { /* no service worker (plain http on a LAN address): online use still works */ });
   }
+
+  // Participant data kept for offline use stays on the device only as long as it is needed (UU PDP):
+  // staff clear it after the event; pending scans must be sent first.
+  $("clear-offline").addEventListener("click", function () {
+    if (queue.length) { $("clear-msg").textContent = T.clear_pending; return; }
+    if (!window.confirm(T.clear_confirm)) return;
+    ["sync", "queue", "admits", "setup"].forEach(function (k) { localStorage.removeItem(PREFIX + k); });
+    sync = null; admits = {}; keyPromise = null;
+    var done = function () { $("clear-msg").textContent = T.cleared; root.dataset.cleared = "1"; };
+    if ("caches" in window) caches.delete(CACHE).then(done, done); else done();
+  });
 
   window.addEventListener("online", function () { showStatus(); flushQueue().then(refreshSync); });
   window.addEventListener("offline", showStatus);

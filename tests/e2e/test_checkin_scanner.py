@@ -71,11 +71,16 @@ def world(tmp_path_factory):
                 ("cancel", "Batal Datang", "Lainnya"),
             ]
         }
+        regs["zoom"] = make_registration(
+            event, full_name="Peserta Zoom", institution_name="Diskominfo Natuna", mode="online"
+        )
+        organizer = make_scanner(event, "organizer")
         registration_services.cancel_registration(regs["cancel"])
         db.session.commit()
         data = {
             "event_id": event.id,
             "email": staff.email,
+            "organizer": organizer.email,
             "tickets": {k: ticket_text(r) for k, r in regs.items()},
             "codes": {k: r.code for k, r in regs.items()},
             "ids": {k: r.id for k, r in regs.items()},
@@ -138,12 +143,12 @@ def wait_js(page, expression: str, timeout: float = 15000) -> None:
         time.sleep(0.05)
 
 
-def open_scanner(browser, world):
+def open_scanner(browser, world, email: str | None = None):
     context = browser.new_context(base_url=world["url"])
     context.grant_permissions(["camera"], origin=world["url"])
     page = context.new_page()
     page.goto("/login")
-    page.fill("input[name=email]", world["email"])
+    page.fill("input[name=email]", email or world["email"])
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/manage**")
@@ -169,6 +174,7 @@ def test_camera_scan_is_green_then_amber_on_rescan(browser, world):
     text = wait_answer(page, "ok", timeout=30000)
     TIMINGS["camera start to green"] = (time.perf_counter() - started) * 1000
     assert "BOLEH MASUK" in text and "Kamera Pertama" in text and "Diskominfo Batam" in text
+    assert page.is_hidden("#answer-override")  # only an online registrant shown to an organizer gets it
     wait_js(page, "document.getElementById('scanner').dataset.frameToAnswer !== undefined")
     TIMINGS["frame to answer"] = float(page.get_attribute("#scanner", "data-frame-to-answer"))
     dismiss(page)
@@ -271,4 +277,23 @@ def test_offline_scans_queue_and_resync_without_duplicates(browser, world):
     page.keyboard.press("Enter")
     assert "SUDAH CHECK-IN" in wait_answer(page, "warn")
     assert len(checkins_of(world, "offline")) == 1
+    dismiss(page)
+    # After the event, staff wipe the participant data kept on the device.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#clear-offline")
+    wait_js(page, "document.getElementById('scanner').dataset.cleared === '1'")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('bimtek.checkin.')).length") == 0
+    assert page.evaluate("caches.has('bimtek-checkin-v1')") is False
+    context.close()
+
+
+def test_organizer_admits_a_zoom_registrant_at_the_door(browser, world):
+    context, page = open_scanner(browser, world, world["organizer"])
+    page.focus("#scan-input")
+    page.keyboard.type(world["tickets"]["zoom"])
+    page.keyboard.press("Enter")
+    assert "DARING" in wait_answer(page, "bad")
+    page.click("#answer-override")
+    assert "Peserta Zoom" in wait_answer(page, "ok")
+    assert checkins_of(world, "zoom") == [("manual", True, ["admitted_online_override"])]
     context.close()

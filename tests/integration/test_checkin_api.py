@@ -270,6 +270,7 @@ def test_log_stats_sync_and_search(client, setup):
     event, _staff, h = setup
     a = make_registration(event, full_name="Siti Rahmawati", institution_name="Diskominfo Kota Batam")
     c = make_registration(event)
+    z = make_registration(event, mode="online", full_name="Hanya Zoom")
     registration_services.cancel_registration(c)
     db.session.commit()
     scan(client, h, event, ticket_text(a), gate="Utama")
@@ -281,7 +282,8 @@ def test_log_stats_sync_and_search(client, setup):
     )
     sync = client.get(f"/api/v1/events/{event.id}/checkin-sync", headers=h).get_json()
     assert base64.b64decode(sync["public_key"]) == event.ticket_public_key
-    assert {t["ticket_id"] for t in sync["tickets"]} == {a.ticket_id}
+    assert {t["ticket_id"] for t in sync["tickets"]} == {a.ticket_id, z.ticket_id}
+    assert next(t for t in sync["tickets"] if t["ticket_id"] == z.ticket_id).keys() == {"ticket_id", "code", "mode"}
     assert sync["revoked"][0]["ticket_id"] == c.ticket_id and sync["revoked"][0]["status"] == "cancelled"
     assert sync["admitted"][0]["ticket_id"] == a.ticket_id
     found = client.get(f"/api/v1/events/{event.id}/checkin-search?q=siti", headers=h).get_json()["items"]

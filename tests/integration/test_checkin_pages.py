@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -202,3 +203,31 @@ def test_cancelled_after_badges_still_refused(client):
     with pytest.raises(services.CheckInError) as err:
         services.check_in(event, ticket_text(reg), staff=staff)
     assert err.value.code == "cancelled"
+
+
+def test_demo_has_a_morning_of_check_ins(runner, client):
+    from bimtek.events.models import Event
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    batam = db.session.scalar(select(Event).where(Event.slug.like("%2022%")))
+    stats = services.stats(batam)
+    day = next(s for s in stats["slots"] if s["session_id"] is None)
+    assert day["checked_in"]["onsite"] == stats["expected"]["onsite"] - 2
+    assert stats["flagged"] == 1
+    assert len(services.missing(batam, services.parse_slot(batam, day["key"]))) == 2
+
+
+def test_scanner_in_english(client):
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).resolve().parents[2] / "bimtek" / "checkin" / "translations" / "en" / "LC_MESSAGES"
+    if not (folder / "messages.mo").exists():  # `make` compiles catalogs; a bare pytest run may not have
+        with open(folder / "messages.po", "rb") as po, open(folder / "messages.mo", "wb") as mo:
+            write_mo(mo, read_po(po))
+    event = make_event()
+    login(client, make_scanner(event))
+    client.get("/lang/en")
+    html = client.get(f"/manage/events/{event.id}/scan").get_data(as_text=True)
+    assert "Start camera" in html and "ALREADY CHECKED IN" in html
+    assert "Check-in log" in client.get(f"/manage/events/{event.id}/checkin").get_data(as_text=True)
