@@ -169,8 +169,14 @@ def manage(event):
         select(Job).where(Job.event_id == event.id, Job.kind == "certificates.issue").order_by(Job.id.desc()).limit(5)
     ).all()
     settings = services.get_settings(event)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+
+    def page_url(n: int) -> str:
+        return url_for("certificates.manage", event_id=event.id, page=n, **args) + "#list"
+
     return render_template(
         "certificates/manage.html", event=event, certs=certs, total=total, page=page, per_page=PER_PAGE,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE), page_url=page_url,
         role=role, status=status, q=q, roles=ROLES, counts=services.counts(event), eligible=eligible,
         pending=pending, speakers=speakers, pending_speakers=pending_speakers, jobs=jobs, settings=settings,
         rules_applied=services.attendance_rules_applied(), labels=services.STATUS_LABELS,
@@ -308,6 +314,16 @@ SETTINGS_FORM_FIELDS = ("number_pattern", "series_code", "signatory_name", "sign
                         "issue_place", "issue_date", "template", "layout")  # fmt: skip
 
 
+FIELD_LABELS = {
+    "number": _l("Nomor saja"), "number_line": _l("Nomor: ..."), "name": _l("Nama"), "role": _l("Peran"),
+    "role_line": _l("sebagai PERAN"), "event_title": _l("Judul kegiatan"), "organizer": _l("Penyelenggara"),
+    "date_text": _l("Tanggal kegiatan"), "place_text": _l("Tempat kegiatan"), "date_place": _l("Tanggal dan tempat"),
+    "jp": _l("JP (angka)"), "jp_text": _l("selama ... JP"), "issue_place": _l("Tempat terbit"),
+    "issue_date_text": _l("Tanggal terbit"), "issue_line": _l("Tempat, tanggal terbit"),
+    "signatory_title": _l("Jabatan penandatangan"), "signatory_name": _l("Nama penandatangan"),
+    "signatory_nip": _l("NIP penandatangan"), "verification_code": _l("Kode verifikasi"), "qr": _l("QR verifikasi"),
+    "signature": _l("Gambar tanda tangan"), "logo": _l("Logo"),
+}  # fmt: skip
 LAYOUT_INPUTS = ("x_mm", "y_mm", "width_mm", "size_pt", "font", "align", "color", "max_lines")
 
 
@@ -371,7 +387,7 @@ def manage_settings(event):
     db.session.commit()
     return render_template(
         "certificates/settings.html", event=event, settings=settings, values=values, errors=errors,
-        layout_fields=sorted(services.pdf.TEMPLATE_FIELDS), default_pattern=services.DEFAULT_NUMBER_PATTERN,
+        layout_fields=sorted(services.pdf.TEMPLATE_FIELDS), field_labels=FIELD_LABELS, default_pattern=services.DEFAULT_NUMBER_PATTERN,
         issue_date_default=services.issue_date(event, settings), issue_place_default=services.issue_place(event, settings),
     ), (422 if errors else 200)  # fmt: skip
 

@@ -142,7 +142,7 @@ def test_speakers_and_moderators_once_each(app):
     got = sorted((c.role, c.name) for c in certs_of(event))
     assert got == [("moderator", "Andi Moderator"), ("narasumber", "Narasumber 1"), ("narasumber", "Narasumber 2")]
     text = pdf_text(services.served_file(certs_of(event, role="moderator")[0]).read_bytes())
-    assert "MODERATOR" in text and "JP" not in text
+    assert "MODERATOR" in text and "selama" not in text  # no JP line for speakers
 
 
 def test_job_killed_midway_then_restarted_completes_without_gaps(app):
@@ -707,3 +707,19 @@ def test_layout_table_positions_fields_on_background(client):
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert "Nama Peserta Contoh" in pdf_text(preview.data)
     assert len(scan_qr(preview.data)) == 1
+
+
+def test_demo_event_tab_pages_through_many_certificates(client):
+    from bimtek import demo
+    from bimtek.events.models import Event
+
+    demo.seed()
+    db.session.commit()
+    event = db.session.scalar(select(Event).where(Event.slug == demo.BATAM_SLUG))
+    client.post("/login", data={"email": demo.ORGANIZER_EMAIL, "password": demo.DEMO_PASSWORD})
+    first = client.get(f"/manage/events/{event.id}/certificates")
+    assert first.status_code == 200 and "Halaman 1 dari 2" in first.get_data(as_text=True)
+    second = client.get(f"/manage/events/{event.id}/certificates?page=2&role=")
+    assert second.status_code == 200 and "Halaman 2 dari 2" in second.get_data(as_text=True)
+    assert client.get(f"/manage/events/{event.id}/certificates/settings").status_code == 200
+    assert client.get(f"/manage/events/{event.id}/certificates/tte").status_code == 200
