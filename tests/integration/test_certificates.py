@@ -723,3 +723,39 @@ def test_demo_event_tab_pages_through_many_certificates(client):
     assert second.status_code == 200 and "Halaman 2 dari 2" in second.get_data(as_text=True)
     assert client.get(f"/manage/events/{event.id}/certificates/settings").status_code == 200
     assert client.get(f"/manage/events/{event.id}/certificates/tte").status_code == 200
+
+
+def test_every_certificate_staff_route_refuses_outsiders(app, client):
+    user, event, _ = make_cert_event(participants=1)
+    issue(event, user)
+    cert = certs_of(event)[0]
+    job_id = db.session.scalars(select(Job.id)).first()
+    outsider = make_user("organizer")
+    auth = bearer(token_for(outsider))
+    values = {"event_id": event.id, "certificate_id": cert.id, "job_id": job_id, "kind": "background"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("certificates.", "api.")) or not set(rule.arguments) & {
+            "event_id",
+            "certificate_id",
+        }:
+            continue
+        if rule.endpoint.startswith("api.") and "certificate" not in rule.rule:
+            continue
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            anonymous = client.open(url, method=method, headers={"Accept": "application/json"})
+            redirected = anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+            assert anonymous.status_code in (401, 403, 404) or redirected, (rule.rule, method, anonymous.status_code)
+            if rule.endpoint.startswith("api."):
+                as_outsider = client.open(url, method=method, headers=auth, json={"reason": "x"})
+                assert as_outsider.status_code in (403, 404), (rule.rule, method, as_outsider.status_code)
+            checked += 1
+    login(client, outsider)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("certificates.") and "event_id" in rule.arguments:
+            url = app.url_map.bind("localhost").build(rule.endpoint, values)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                assert client.open(url, method=method).status_code in (403, 404), (rule.rule, method)
+    assert checked >= 20
+    assert db.session.get(Certificate, cert.id).status == "valid"
