@@ -36,10 +36,6 @@ add_event_tab("certificates.manage", _l("Sertifikat"), "manage", 60)
 PER_PAGE = 50
 
 
-def _verify_rate() -> str:
-    return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "60 per minute")
-
-
 def _noindex(resp: Response) -> Response:
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
     resp.headers["Cache-Control"] = "no-store"
@@ -51,7 +47,7 @@ def _noindex(resp: Response) -> Response:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @bp.route("/verify/", methods=["GET", "POST"])
-@limiter.limit(_verify_rate, methods=["POST"])
+@limiter.limit(services.verify_rate, methods=["POST"])
 def verify_form():
     """Check a certificate by its code, or drop its PDF to compare the file's SHA-256 with the register."""
     result, digest, status = None, None, 200
@@ -73,7 +69,7 @@ def verify_form():
 
 
 @bp.get("/verify/<code>.json")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def verify_json(code: str):
     """The verification answer as JSON (same data as the page)."""
     cert = services.find_by_code(code)
@@ -85,7 +81,7 @@ def verify_json(code: str):
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def verify(code: str):
     """Public verification page: the register's answer for this code, never NIP, email or phone."""
     cert = services.find_by_code(code)
@@ -95,7 +91,7 @@ def verify(code: str):
 
 
 @bp.get("/r/<manage_token>/sertifikat")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def participant_download(manage_token: str):
     """The participant's certificate from their private link, or why it is not there yet."""
     reg = db.session.scalar(select(Registration).where(Registration.manage_token == manage_token))

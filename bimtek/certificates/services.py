@@ -796,6 +796,13 @@ def start_issue_job(event: Event, raw: dict, *, user):
 # -------------------------------------------------------------------------------------- verification
 
 
+def verify_rate() -> str:
+    """Rate limit of the public verification endpoints (CERT_VERIFY_RATE_LIMIT / BIMTEK_CERT_VERIFY_RATE)."""
+    return (
+        current_app.config.get("CERT_VERIFY_RATE_LIMIT") or os.environ.get("BIMTEK_CERT_VERIFY_RATE") or "60 per minute"
+    )
+
+
 def find_by_code(raw: str) -> Certificate | None:
     code = normalize_code(raw or "", VERIFY_CODE_LENGTH)
     if code is None:
