@@ -295,11 +295,19 @@ def attendance_rules_applied() -> bool:
     return "eligibility_verdicts" in db.metadata.tables
 
 
+def _verdict_decision(verdicts):
+    """The verdict that counts: an organizer's override (when the table has one), else the computed one."""
+    if "override" in verdicts.c:
+        return func.coalesce(verdicts.c.override, verdicts.c.eligible)
+    return verdicts.c.eligible
+
+
 def eligible_registration_ids(event: Event) -> set[int]:
     """Registrations of the event that qualify for a participant certificate.
 
-    With the attendance feature present, its stored verdicts decide (eligible = true); until then, every
-    confirmed registration qualifies and the pages say the attendance rule is not applied yet.
+    With the attendance feature present, its stored verdicts decide (the override if set, else eligible);
+    until then, every confirmed registration qualifies and the pages say the attendance rule is not
+    applied yet.
     """
     confirmed = select(Registration.id).where(Registration.event_id == event.id, Registration.status == "confirmed")
     verdicts = db.metadata.tables.get("eligibility_verdicts")
@@ -307,7 +315,7 @@ def eligible_registration_ids(event: Event) -> set[int]:
         return set(db.session.scalars(confirmed))
     rows = db.session.execute(
         select(verdicts.c.registration_id).where(
-            verdicts.c.registration_id.in_(confirmed.scalar_subquery()), verdicts.c.eligible.is_(True)
+            verdicts.c.registration_id.in_(confirmed.scalar_subquery()), _verdict_decision(verdicts).is_(True)
         )
     )
     return {r[0] for r in rows}
@@ -315,7 +323,7 @@ def eligible_registration_ids(event: Event) -> set[int]:
 
 def _reason_text(reason) -> str:
     if isinstance(reason, dict):
-        return str(reason.get("message") or reason.get("text") or reason.get("code") or "")
+        return str(reason.get("message") or reason.get("message_id") or reason.get("text") or reason.get("code") or "")
     return str(reason)
 
 
@@ -327,11 +335,13 @@ def ineligibility_reasons(registration: Registration) -> list[str]:
     if verdicts is None:
         return []
     row = db.session.execute(
-        select(verdicts.c.eligible, verdicts.c.reasons).where(verdicts.c.registration_id == registration.id)
+        select(_verdict_decision(verdicts).label("final"), verdicts.c.reasons).where(
+            verdicts.c.registration_id == registration.id
+        )
     ).first()
     if row is None:
         return ["kehadiran belum dinilai oleh panitia"]
-    if row.eligible:
+    if row.final:
         return []
     reasons = row.reasons
     if isinstance(reasons, str):

@@ -223,6 +223,7 @@ def verdict_table(app):
         sa.Column("registration_id", sa.Integer, nullable=False),
         sa.Column("eligible", sa.Boolean, nullable=False),
         sa.Column("reasons", sa.JSON),
+        sa.Column("override", sa.Boolean, nullable=True),
     )  # fmt: skip
     table.create(db.engine)
     yield table
@@ -247,6 +248,12 @@ def test_verdicts_decide_who_qualifies_and_participant_sees_why(client, verdict_
     assert "kehadiran belum dinilai" in page
     resp = client.get(f"/r/{ok.manage_token}/sertifikat")
     assert resp.mimetype == "application/pdf"
+    # The organizer's override wins over the computed verdict, both ways.
+    db.session.execute(verdict_table.update().where(verdict_table.c.registration_id == no.id).values(override=True))
+    db.session.execute(verdict_table.update().where(verdict_table.c.registration_id == ok.id).values(override=False))
+    db.session.commit()
+    assert services.eligible_registration_ids(event) == {no.id}
+    assert services.ineligibility_reasons(no) == []
     login(client, user)
     assert "Aturan kehadiran belum diterapkan" not in client.get(f"/manage/events/{event.id}/certificates").get_data(
         as_text=True
