@@ -157,6 +157,12 @@ def manage(event):
     certs = db.session.scalars(
         stmt.order_by(Certificate.series_id, Certificate.seq).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
+    # Participants may correct their name after issue (manage link): flag those whose certificate differs.
+    reg_ids = [c.registration_id for c in certs if c.registration_id and c.current_flag]
+    names = dict(
+        db.session.execute(select(Registration.id, Registration.full_name).where(Registration.id.in_(reg_ids))).all()
+    )
+    name_changed = {c.id for c in certs if c.registration_id in names and names[c.registration_id] != c.name}
     eligible = services.participant_holders(event)
     pending = services.pending_holders(event, eligible)
     speakers = services.speaker_holders(event)
@@ -176,7 +182,7 @@ def manage(event):
         role=role, status=status, q=q, roles=ROLES, counts=services.counts(event), eligible=eligible,
         pending=pending, speakers=speakers, pending_speakers=pending_speakers, jobs=jobs, settings=settings,
         rules_applied=services.attendance_rules_applied(), labels=services.STATUS_LABELS,
-        role_labels=services.ROLE_LABELS, errors={},
+        role_labels=services.ROLE_LABELS, errors={}, name_changed=name_changed, reg_names=names,
     )  # fmt: skip
 
 

@@ -301,6 +301,10 @@ def test_revoke_and_reissue_keep_history(client):
     page = client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
     assert "DICABUT" in page and "Data kehadiran keliru" in page
     assert "dicabut" in client.get(f"/r/{reg.manage_token}/sertifikat").get_data(as_text=True)
+    reg.full_name = "Nama Dikoreksi Peserta, S.E."
+    db.session.commit()
+    flagged = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+    assert "Nama di pendaftaran kini: Nama Dikoreksi Peserta, S.E." in flagged
     client.post(f"/manage/events/{event.id}/certificates/{cert.id}/reissue", data={"name": "Nama Dikoreksi, S.E."})
     db.session.expire_all()
     old, new = certs_of(event)
@@ -766,3 +770,18 @@ def test_every_certificate_staff_route_refuses_outsiders(app, client):
                 assert client.open(url, method=method).status_code in (403, 404), (rule.rule, method)
     assert checked >= 20
     assert db.session.get(Certificate, cert.id).status == "valid"
+
+
+def test_reissue_without_name_takes_the_corrected_registration_name(client):
+    user, event, (reg,) = make_cert_event(participants=1)
+    issue(event, user)
+    old = certs_of(event)[0]
+    reg.full_name = "Siti Nurhaliza, S.Sos."
+    db.session.commit()
+    login(client, user)
+    client.post(f"/manage/events/{event.id}/certificates/{old.id}/reissue", data={"name": ""})
+    db.session.expire_all()
+    new = certs_of(event, current_flag=True)[0]
+    assert new.name == "Siti Nurhaliza, S.Sos." and "Siti Nurhaliza, S.Sos." in pdf_text(
+        services.served_file(new).read_bytes()
+    )
