@@ -128,6 +128,7 @@ def _event_job(event, job_id: int) -> Job:
 
 
 def job_json(job: Job) -> dict:
+    """A job's progress as the progress bar and the API read it."""
     return {
         "id": job.id,
         "status": job.status,
