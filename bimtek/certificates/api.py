@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 from sqlalchemy import func, select
 
 from bimtek.accounts.access import acting_user, event_view, object_view
@@ -97,12 +97,8 @@ def reissue_certificate(obj):
     return jsonify(services.certificate_json(new)), 201
 
 
-def _verify_rate() -> str:
-    return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "60 per minute")
-
-
 @api_bp.get("/verify/<code>")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def verify_certificate(code: str):
     """Public: the register's answer for a verification code (no token needed; never NIP, email or phone)."""
     cert = services.find_by_code(code)

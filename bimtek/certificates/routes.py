@@ -36,10 +36,6 @@ add_event_tab("certificates.manage", _l("Sertifikat"), "manage", 60)
 PER_PAGE = 50
 
 
-def _verify_rate() -> str:
-    return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "60 per minute")
-
-
 def _noindex(resp: Response) -> Response:
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
     resp.headers["Cache-Control"] = "no-store"
@@ -51,7 +47,7 @@ def _noindex(resp: Response) -> Response:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @bp.route("/verify/", methods=["GET", "POST"])
-@limiter.limit(_verify_rate, methods=["POST"])
+@limiter.limit(services.verify_rate, methods=["POST"])
 def verify_form():
     """Check a certificate by its code, or drop its PDF to compare the file's SHA-256 with the register."""
     result, digest, status = None, None, 200
@@ -73,7 +69,7 @@ def verify_form():
 
 
 @bp.get("/verify/<code>.json")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def verify_json(code: str):
     """The verification answer as JSON (same data as the page)."""
     cert = services.find_by_code(code)
@@ -85,7 +81,7 @@ def verify_json(code: str):
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def verify(code: str):
     """Public verification page: the register's answer for this code, never NIP, email or phone."""
     cert = services.find_by_code(code)
@@ -95,7 +91,7 @@ def verify(code: str):
 
 
 @bp.get("/r/<manage_token>/sertifikat")
-@limiter.limit(_verify_rate)
+@limiter.limit(services.verify_rate)
 def participant_download(manage_token: str):
     """The participant's certificate from their private link, or why it is not there yet."""
     reg = db.session.scalar(select(Registration).where(Registration.manage_token == manage_token))
@@ -132,6 +128,7 @@ def _event_job(event, job_id: int) -> Job:
 
 
 def job_json(job: Job) -> dict:
+    """A job's progress as the progress bar and the API read it."""
     return {
         "id": job.id,
         "status": job.status,
@@ -161,6 +158,12 @@ def manage(event):
     certs = db.session.scalars(
         stmt.order_by(Certificate.series_id, Certificate.seq).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
+    # Participants may correct their name after issue (manage link): flag those whose certificate differs.
+    reg_ids = [c.registration_id for c in certs if c.registration_id and c.current_flag]
+    names = dict(
+        db.session.execute(select(Registration.id, Registration.full_name).where(Registration.id.in_(reg_ids))).all()
+    )
+    name_changed = {c.id for c in certs if c.registration_id in names and names[c.registration_id] != c.name}
     eligible = services.participant_holders(event)
     pending = services.pending_holders(event, eligible)
     speakers = services.speaker_holders(event)
@@ -169,12 +172,18 @@ def manage(event):
         select(Job).where(Job.event_id == event.id, Job.kind == "certificates.issue").order_by(Job.id.desc()).limit(5)
     ).all()
     settings = services.get_settings(event)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+
+    def page_url(n: int) -> str:
+        return url_for("certificates.manage", event_id=event.id, page=n, **args) + "#list"
+
     return render_template(
         "certificates/manage.html", event=event, certs=certs, total=total, page=page, per_page=PER_PAGE,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE), page_url=page_url,
         role=role, status=status, q=q, roles=ROLES, counts=services.counts(event), eligible=eligible,
         pending=pending, speakers=speakers, pending_speakers=pending_speakers, jobs=jobs, settings=settings,
         rules_applied=services.attendance_rules_applied(event), labels=services.STATUS_LABELS,
-        role_labels=services.ROLE_LABELS, errors={},
+        role_labels=services.ROLE_LABELS, errors={}, name_changed=name_changed, reg_names=names,
     )  # fmt: skip
 
 
@@ -308,6 +317,16 @@ SETTINGS_FORM_FIELDS = ("number_pattern", "series_code", "signatory_name", "sign
                         "issue_place", "issue_date", "template", "layout")  # fmt: skip
 
 
+FIELD_LABELS = {
+    "number": _l("Nomor saja"), "number_line": _l("Nomor: ..."), "name": _l("Nama"), "role": _l("Peran"),
+    "role_line": _l("sebagai PERAN"), "event_title": _l("Judul kegiatan"), "organizer": _l("Penyelenggara"),
+    "date_text": _l("Tanggal kegiatan"), "place_text": _l("Tempat kegiatan"), "date_place": _l("Tanggal dan tempat"),
+    "jp": _l("JP (angka)"), "jp_text": _l("selama ... JP"), "issue_place": _l("Tempat terbit"),
+    "issue_date_text": _l("Tanggal terbit"), "issue_line": _l("Tempat, tanggal terbit"),
+    "signatory_title": _l("Jabatan penandatangan"), "signatory_name": _l("Nama penandatangan"),
+    "signatory_nip": _l("NIP penandatangan"), "verification_code": _l("Kode verifikasi"), "qr": _l("QR verifikasi"),
+    "signature": _l("Gambar tanda tangan"), "logo": _l("Logo"),
+}  # fmt: skip
 LAYOUT_INPUTS = ("x_mm", "y_mm", "width_mm", "size_pt", "font", "align", "color", "max_lines")
 
 
@@ -371,7 +390,7 @@ def manage_settings(event):
     db.session.commit()
     return render_template(
         "certificates/settings.html", event=event, settings=settings, values=values, errors=errors,
-        layout_fields=sorted(services.pdf.TEMPLATE_FIELDS), default_pattern=services.DEFAULT_NUMBER_PATTERN,
+        layout_fields=sorted(services.pdf.TEMPLATE_FIELDS), field_labels=FIELD_LABELS, default_pattern=services.DEFAULT_NUMBER_PATTERN,
         issue_date_default=services.issue_date(event, settings), issue_place_default=services.issue_place(event, settings),
     ), (422 if errors else 200)  # fmt: skip
 

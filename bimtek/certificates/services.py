@@ -39,7 +39,7 @@ from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid, NotFound
 from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.i18n import format_short_date, to_zone
+from bimtek.i18n import format_long_date, format_short_date, to_zone
 from bimtek.registration.codes import format_code, new_registration_code, normalize_code
 from bimtek.registration.models import Registration
 
@@ -78,6 +78,7 @@ LAYOUT_KEYS = ("x_mm", "y_mm", "width_mm", "font", "size_pt", "align", "color", 
 
 
 def instance_dir() -> Path:
+    """Where uploads and issued PDFs live (the app's instance folder)."""
     return Path(current_app.instance_path)
 
 
@@ -112,6 +113,7 @@ def get_settings(event: Event) -> CertificateSettings:
 
 
 def series_code(event: Event, settings: CertificateSettings) -> str:
+    """The {code} of the numbers and the key of the counter: the setting, else the event's code."""
     return settings.series_code or event.code
 
 
@@ -121,6 +123,7 @@ def issue_date(event: Event, settings: CertificateSettings) -> date:
 
 
 def issue_place(event: Event, settings: CertificateSettings) -> str:
+    """The place printed before the issue date: the setting, else the event's city."""
     return settings.issue_place or event.city
 
 
@@ -348,6 +351,7 @@ class Holder:
 
 
 def name_key(name: str) -> str:
+    """Identity of a speaker or panitia member by name (case- and width-insensitive)."""
     text = unicodedata.normalize("NFKC", name).casefold()
     return "name:" + " ".join(text.split())[:200]
 
@@ -420,6 +424,7 @@ def current_keys(event: Event, holders: list[Holder]) -> set[tuple[str, str]]:
 
 
 def pending_holders(event: Event, holders: list[Holder]) -> list[Holder]:
+    """The holders that still have no current certificate."""
     done = current_keys(event, holders)
     return [h for h in holders if (h.role, h.key) not in done]
 
@@ -453,16 +458,16 @@ class IssueContext:
 
 
 def event_date_text(event: Event) -> str:
+    """The event's date as printed: "Kamis, 25 Agustus 2022", or a range for several days."""
     start = to_zone(as_utc(event.starts_at), event.timezone)
     end = to_zone(as_utc(event.ends_at), event.timezone)
     if start.date() == end.date():
-        from bimtek.i18n import format_long_date
-
         return format_long_date(start, event.timezone, locale="id")
     return f"{format_short_date(start, event.timezone, locale='id')} s.d. {format_short_date(end, event.timezone, locale='id')}"
 
 
 def venue_text(event: Event) -> str:
+    """The venue as printed: "Swiss-Belhotel Harbour Bay, Batam"."""
     return ", ".join(p for p in (event.venue_name, event.city) if p)
 
 
@@ -490,6 +495,7 @@ def signer_from_config():
 
 
 def template_spec(settings: CertificateSettings) -> pdf.TemplateSpec | None:
+    """The uploaded background and its field layout, or None for the default design."""
     if settings.template != "background" or not settings.background_image:
         return None
     return pdf.TemplateSpec(
@@ -527,6 +533,7 @@ def issue_context(event: Event, *, user=None, job_id: int | None = None, setting
 
 
 def verify_url(base_url: str, code: str) -> str:
+    """The public verification address printed in the QR."""
     return f"{base_url}/verify/{format_code(code)}"
 
 
@@ -784,7 +791,15 @@ def start_issue_job(event: Event, raw: dict, *, user):
 # -------------------------------------------------------------------------------------- verification
 
 
+def verify_rate() -> str:
+    """Rate limit of the public verification endpoints (CERT_VERIFY_RATE_LIMIT / BIMTEK_CERT_VERIFY_RATE)."""
+    return (
+        current_app.config.get("CERT_VERIFY_RATE_LIMIT") or os.environ.get("BIMTEK_CERT_VERIFY_RATE") or "60 per minute"
+    )
+
+
 def find_by_code(raw: str) -> Certificate | None:
+    """The certificate with a verification code as typed (dashes, spaces and case tolerated)."""
     code = normalize_code(raw or "", VERIFY_CODE_LENGTH)
     if code is None:
         return None
@@ -792,6 +807,7 @@ def find_by_code(raw: str) -> Certificate | None:
 
 
 def find_by_hash(sha256: str) -> Certificate | None:
+    """The certificate whose issued or signed PDF has this SHA-256."""
     return db.session.scalar(
         select(Certificate).where((Certificate.sha256 == sha256) | (Certificate.signed_sha256 == sha256)).limit(1)
     )
@@ -843,11 +859,13 @@ def pdf_response(cert: Certificate, *, attachment: bool = True):
 
 
 def file_name(cert: Certificate) -> str:
+    """A download file name from the number ("/" is not allowed in file names)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", cert.number).strip("_") or str(cert.id)
     return f"{safe}.pdf"
 
 
 def current_for_registration(registration: Registration) -> Certificate | None:
+    """The participant's current certificate (valid or revoked), if any."""
     return db.session.scalar(
         select(Certificate).where(
             Certificate.registration_id == registration.id,
@@ -858,6 +876,7 @@ def current_for_registration(registration: Registration) -> Certificate | None:
 
 
 def list_query(event: Event, *, role: str = "", status: str = "", q: str = ""):
+    """The staff list of an event's certificates, filtered by role, status and name/number."""
     stmt = select(Certificate).where(Certificate.event_id == event.id)
     if role in ROLES:
         stmt = stmt.where(Certificate.role == role)
@@ -871,6 +890,7 @@ def list_query(event: Event, *, role: str = "", status: str = "", q: str = ""):
 
 
 def counts(event: Event) -> dict:
+    """How many certificates an event has per status, and valid ones per role."""
     rows = db.session.execute(
         select(Certificate.role, Certificate.status, func.count())
         .where(Certificate.event_id == event.id)
@@ -946,6 +966,7 @@ def zip_stream(entries: Iterable[tuple[str, Path]]) -> Iterator[bytes]:
 
 
 def zip_entries(certs: Iterable[Certificate]) -> Iterator[tuple[str, Path]]:
+    """(name in the ZIP, file) for certificates, the signed copies when there are."""
     for cert in certs:
         yield file_name(cert), served_file(cert)
 
@@ -999,6 +1020,7 @@ def tte_signatories(event: Event) -> list[tuple[str, int]]:
 
 
 def tte_export_certs(event: Event, signatory: str) -> list[Certificate]:
+    """A signatory's valid certificates that still wait for a TTE signature."""
     return list(
         db.session.scalars(
             select(Certificate)
@@ -1037,6 +1059,8 @@ def expand_uploads(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]
 
 @dataclass
 class ImportLine:
+    """One line of the TTE import report."""
+
     file: str
     ok: bool
     message: str

@@ -7,10 +7,12 @@ and that is what the import check relies on.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as _dt
 import hashlib
 import io
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,16 @@ __all__ = [
 
 _signers: dict[tuple[str, float], object] = {}
 _lock = threading.Lock()
+
+
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's sync API calls asyncio.run(), which fails inside a running loop: use a thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def load_signer(p12_path: Path | str, password: str | bytes | None):
@@ -48,6 +60,10 @@ def pades_sign(
     pdf: bytes, signer, *, reason: str = "", location: str = "", field_name: str = "BimtekSignature"
 ) -> bytes:
     """Sign PDF bytes (PAdES baseline B) as an incremental update; the input stays a prefix of the output."""
+    return _outside_event_loop(_pades_sign, pdf, signer, reason, location, field_name)
+
+
+def _pades_sign(pdf: bytes, signer, reason: str, location: str, field_name: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
@@ -74,6 +90,10 @@ def check_signed_copy(signed: bytes, original_size: int, original_sha256: str) -
     The issued bytes must be an exact prefix (same size and SHA-256), every signature added after them
     must cover the whole file up to its own revision with an intact digest; nothing before is rewritten.
     """
+    return _outside_event_loop(_check_signed_copy, signed, original_size, original_sha256)
+
+
+def _check_signed_copy(signed: bytes, original_size: int, original_sha256: str) -> SignedCheck:
     if not signed.startswith(b"%PDF-"):
         return SignedCheck(False, "not_pdf")
     if len(signed) == original_size and hashlib.sha256(signed).hexdigest() == original_sha256:

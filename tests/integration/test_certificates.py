@@ -12,7 +12,7 @@ import zxingcpp
 from flask import current_app
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bimtek.attendance.models import EligibilityRule, EligibilityVerdict
 from bimtek.certificates import services
@@ -142,7 +142,7 @@ def test_speakers_and_moderators_once_each(app):
     got = sorted((c.role, c.name) for c in certs_of(event))
     assert got == [("moderator", "Andi Moderator"), ("narasumber", "Narasumber 1"), ("narasumber", "Narasumber 2")]
     text = pdf_text(services.served_file(certs_of(event, role="moderator")[0]).read_bytes())
-    assert "MODERATOR" in text and "JP" not in text
+    assert "MODERATOR" in text and "selama" not in text  # no JP line for speakers
 
 
 def test_job_killed_midway_then_restarted_completes_without_gaps(app):
@@ -241,6 +241,16 @@ def test_verdicts_decide_who_qualifies_and_participant_sees_why(client):
     assert "kehadiran belum dinilai" in page
     resp = client.get(f"/r/{ok.manage_token}/sertifikat")
     assert resp.mimetype == "application/pdf"
+    # The organizer's override wins over the computed verdict, both ways.
+    db.session.execute(
+        update(EligibilityVerdict).where(EligibilityVerdict.registration_id == no.id).values(override=True)
+    )
+    db.session.execute(
+        update(EligibilityVerdict).where(EligibilityVerdict.registration_id == ok.id).values(override=False)
+    )
+    db.session.commit()
+    assert services.eligible_registration_ids(event) == {no.id, rescued.id}
+    assert services.ineligibility_reasons(no) == []
     login(client, user)
     assert "Aturan kehadiran belum diterapkan" not in client.get(f"/manage/events/{event.id}/certificates").get_data(
         as_text=True
@@ -288,6 +298,10 @@ def test_revoke_and_reissue_keep_history(client):
     page = client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
     assert "DICABUT" in page and "Data kehadiran keliru" in page
     assert "dicabut" in client.get(f"/r/{reg.manage_token}/sertifikat").get_data(as_text=True)
+    reg.full_name = "Nama Dikoreksi Peserta, S.E."
+    db.session.commit()
+    flagged = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+    assert "Nama di pendaftaran kini: Nama Dikoreksi Peserta, S.E." in flagged
     client.post(f"/manage/events/{event.id}/certificates/{cert.id}/reissue", data={"name": "Nama Dikoreksi, S.E."})
     db.session.expire_all()
     old, new = certs_of(event)
@@ -703,3 +717,75 @@ def test_layout_table_positions_fields_on_background(client):
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert "Nama Peserta Contoh" in pdf_text(preview.data)
     assert len(scan_qr(preview.data)) == 1
+
+
+def test_demo_event_tab_pages_through_many_certificates(client, monkeypatch):
+    from bimtek import demo
+    from bimtek.certificates import routes
+    from bimtek.events.models import Event
+
+    monkeypatch.setattr(routes, "PER_PAGE", 20)
+
+    demo.seed()
+    db.session.commit()
+    event = db.session.scalar(select(Event).where(Event.slug == demo.BATAM_SLUG))
+    client.post("/login", data={"email": demo.ORGANIZER_EMAIL, "password": demo.DEMO_PASSWORD})
+    first = client.get(f"/manage/events/{event.id}/certificates")
+    pages = -(-db.session.scalar(select(func.count()).select_from(Certificate)) // 20)
+    assert pages >= 2
+    assert first.status_code == 200 and f"Halaman 1 dari {pages}" in first.get_data(as_text=True)
+    second = client.get(f"/manage/events/{event.id}/certificates?page=2&role=")
+    assert second.status_code == 200 and f"Halaman 2 dari {pages}" in second.get_data(as_text=True)
+    assert client.get(f"/manage/events/{event.id}/certificates/settings").status_code == 200
+    assert client.get(f"/manage/events/{event.id}/certificates/tte").status_code == 200
+
+
+def test_every_certificate_staff_route_refuses_outsiders(app, client):
+    user, event, _ = make_cert_event(participants=1)
+    issue(event, user)
+    cert = certs_of(event)[0]
+    job_id = db.session.scalars(select(Job.id)).first()
+    outsider = make_user("organizer")
+    auth = bearer(token_for(outsider))
+    values = {"event_id": event.id, "certificate_id": cert.id, "job_id": job_id, "kind": "background"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("certificates.", "api.")) or not set(rule.arguments) & {
+            "event_id",
+            "certificate_id",
+        }:
+            continue
+        if rule.endpoint.startswith("api.") and "certificate" not in rule.rule:
+            continue
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            anonymous = client.open(url, method=method, headers={"Accept": "application/json"})
+            redirected = anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+            assert anonymous.status_code in (401, 403, 404) or redirected, (rule.rule, method, anonymous.status_code)
+            if rule.endpoint.startswith("api."):
+                as_outsider = client.open(url, method=method, headers=auth, json={"reason": "x"})
+                assert as_outsider.status_code in (403, 404), (rule.rule, method, as_outsider.status_code)
+            checked += 1
+    login(client, outsider)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("certificates.") and "event_id" in rule.arguments:
+            url = app.url_map.bind("localhost").build(rule.endpoint, values)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                assert client.open(url, method=method).status_code in (403, 404), (rule.rule, method)
+    assert checked >= 20
+    assert db.session.get(Certificate, cert.id).status == "valid"
+
+
+def test_reissue_without_name_takes_the_corrected_registration_name(client):
+    user, event, (reg,) = make_cert_event(participants=1)
+    issue(event, user)
+    old = certs_of(event)[0]
+    reg.full_name = "Siti Nurhaliza, S.Sos."
+    db.session.commit()
+    login(client, user)
+    client.post(f"/manage/events/{event.id}/certificates/{old.id}/reissue", data={"name": ""})
+    db.session.expire_all()
+    new = certs_of(event, current_flag=True)[0]
+    assert new.name == "Siti Nurhaliza, S.Sos." and "Siti Nurhaliza, S.Sos." in pdf_text(
+        services.served_file(new).read_bytes()
+    )
