@@ -28,6 +28,11 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "BIMTEK_JP_MINUTES": ("JP_MINUTES", int),
     "BIMTEK_RETENTION_MONTHS": ("RETENTION_MONTHS", int),
     "BIMTEK_LOG_LEVEL": ("LOG_LEVEL", str),
+    "BIMTEK_PRESENSI_RATE": ("PRESENSI_RATE_LIMIT", str),
+    "BIMTEK_SIGNING_P12_PATH": ("SIGNING_P12_PATH", str),
+    "BIMTEK_SIGNING_P12_PASSWORD": ("SIGNING_P12_PASSWORD", str),
+    "BIMTEK_CERT_VERIFY_RATE": ("CERT_VERIFY_RATE_LIMIT", str),
+    "BIMTEK_CERT_RENDER_PROCESSES": ("CERT_RENDER_PROCESSES", int),
 }
 
 
@@ -74,6 +79,11 @@ def default_config(instance_path: Path) -> dict:
         "RETENTION_MONTHS": 12,
         "JOBS_IMMEDIATE": False,
         "LOG_LEVEL": "INFO",
+        "PRESENSI_RATE_LIMIT": "10 per minute",
+        "SIGNING_P12_PATH": "",
+        "SIGNING_P12_PASSWORD": "",
+        "CERT_VERIFY_RATE_LIMIT": "60 per minute",
+        "CERT_RENDER_PROCESSES": 1,
         "JSON_SORT_KEYS": False,
     }
 

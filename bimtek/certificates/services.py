@@ -487,10 +487,10 @@ def get_series(event: Event, code: str) -> CertificateSeries:
 
 def signer_from_config():
     """The operator's PAdES signer (BIMTEK_SIGNING_P12_PATH / _PASSWORD), or None when not configured."""
-    path = current_app.config.get("SIGNING_P12_PATH") or os.environ.get("BIMTEK_SIGNING_P12_PATH")
+    path = current_app.config.get("SIGNING_P12_PATH")
     if not path:
         return None
-    password = current_app.config.get("SIGNING_P12_PASSWORD") or os.environ.get("BIMTEK_SIGNING_P12_PASSWORD", "")
+    password = current_app.config.get("SIGNING_P12_PASSWORD") or ""
     return sig.load_signer(path, password)
 
 
@@ -794,7 +794,7 @@ def start_issue_job(event: Event, raw: dict, *, user):
 def verify_rate() -> str:
     """Rate limit of the public verification endpoints (CERT_VERIFY_RATE_LIMIT / BIMTEK_CERT_VERIFY_RATE)."""
     return (
-        current_app.config.get("CERT_VERIFY_RATE_LIMIT") or os.environ.get("BIMTEK_CERT_VERIFY_RATE") or "60 per minute"
+        current_app.config.get("CERT_VERIFY_RATE_LIMIT") or "60 per minute"
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -35,7 +34,7 @@ _pool_lock = threading.Lock()
 
 def render_processes() -> int:
     """How many processes render PDFs for one job (CERT_RENDER_PROCESSES / BIMTEK_CERT_RENDER_PROCESSES)."""
-    value = current_app.config.get("CERT_RENDER_PROCESSES") or os.environ.get("BIMTEK_CERT_RENDER_PROCESSES") or 1
+    value = current_app.config.get("CERT_RENDER_PROCESSES") or 1
     return max(1, int(value))
 
 

@@ -51,10 +51,11 @@ def build(report: dict) -> dict[str, Markup]:
                    day=day_label(max(regs["over_time"], key=lambda p: p["count"])["date"])),
             fmt=_fmt,
         ))  # fmt: skip
+    kinds = [(_(str(t.get("label"))), t["count"]) for t in regs["by_institution_type"]]
     out["institution"] = _svg(charts.hbar_chart(
-        [(_(t["label"]), t["count"]) for t in regs["by_institution_type"]],
+        kinds,
         chart_id="chart-institution", title=_("Peserta terkonfirmasi per jenis instansi"),
-        desc="; ".join(f'{_(t["label"])}: {_fmt(t["count"])}' for t in regs["by_institution_type"]),
+        desc="; ".join(f"{label}: {_fmt(count)}" for label, count in kinds),
         fmt=_fmt, label_width=160,
     ))  # fmt: skip
     provinces = regs["by_province"]
