@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-test translations lint bench clean
 
@@ -43,7 +44,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 test: install-test lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-test
 	@echo "See README: each bench/*.py prints its own figures."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 
@@ -10,24 +9,11 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import base_config, skip_or_fail
+from tests.conftest import base_config
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Debian's Chromium, never a downloaded browser."""
-    if CHROMIUM is None:
-        skip_or_fail("Chromium is not installed (apt-get install chromium)")
-    return {
-        "executable_path": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }  # fmt: skip
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 
 import pypdfium2 as pdfium
@@ -11,21 +9,9 @@ import pytest
 import zxingcpp
 from werkzeug.serving import make_server
 
-from tests.conftest import base_config, skip_or_fail
+from tests.conftest import base_config
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """pytest-playwright launches Debian's Chromium (never a downloaded browser)."""
-    if CHROMIUM is None or shutil.which("chromium") is None and not os.path.exists(CHROMIUM):
-        skip_or_fail("Chromium is not installed (apt-get install chromium)")
-    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import threading
 import time
 
@@ -16,12 +15,12 @@ from werkzeug.serving import make_server
 
 from bimtek.registration.tickets import qr_png
 from tests.conftest import base_config, skip_or_fail
+from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM_ARGS as ARGS
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
 PASSWORD = "correct-horse-battery"
 # Filled by the tests, printed at the end of the module (figures for the closing note).
 TIMINGS: dict[str, float] = {}
@@ -111,15 +110,13 @@ def world(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(world):
-    from playwright.sync_api import sync_playwright
-
+def browser(world, browser_type):
+    """Chromium with a fake camera that shows the ticket clip (pytest-playwright's driver, our flags)."""
     args = ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                    f"--use-file-for-fake-video-capture={world['clip']}"]  # fmt: skip
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield b
-        b.close()
+    b = browser_type.launch(executable_path=CHROMIUM, args=args)
+    yield b
+    b.close()
 
 
 def checkins_of(world, key: str) -> list:

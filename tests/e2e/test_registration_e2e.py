@@ -7,17 +7,13 @@ manage link from the email, switch to Zoom, cancel.
 from __future__ import annotations
 
 import io
-import os
 import threading
 
 import pytest
 
-from tests.conftest import base_config, skip_or_fail
+from tests.conftest import base_config
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture
@@ -45,23 +41,17 @@ def live(tmp_path):
 
 
 @pytest.fixture
-def phone():
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="id-ID")  # fmt: skip
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
-        yield page
-        context.close()
-        browser.close()
-        assert errors == []
+def phone(browser):
+    """A phone-sized page in Chromium that fails the test on any script error or CSP violation."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="id-ID")  # fmt: skip
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
+    yield page
+    context.close()
+    assert errors == []
 
 
 def test_register_see_qr_manage_switch_cancel(live, phone):
