@@ -9,17 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from bimtek.attendance.verdicts import SOURCE_LABELS, MatrixRow
+from bimtek.core.spreadsheet import safe_cell
 from bimtek.events.models import Event
 from bimtek.i18n import format_clock, format_long_date
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|")
-
-
-def safe_cell(value):
-    """A cell value that a spreadsheet program will never run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _nip(nip: str | None) -> str:

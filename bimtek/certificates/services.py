@@ -35,6 +35,7 @@ from bimtek.certificates.models import (
     CertificateSettings,
 )
 from bimtek.core import audit
+from bimtek.core.spreadsheet import safe_cell
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid, NotFound
 from bimtek.events.models import Event
@@ -793,9 +794,7 @@ def start_issue_job(event: Event, raw: dict, *, user):
 
 def verify_rate() -> str:
     """Rate limit of the public verification endpoints (CERT_VERIFY_RATE_LIMIT / BIMTEK_CERT_VERIFY_RATE)."""
-    return (
-        current_app.config.get("CERT_VERIFY_RATE_LIMIT") or "60 per minute"
-    )
+    return current_app.config.get("CERT_VERIFY_RATE_LIMIT") or "60 per minute"
 
 
 def find_by_code(raw: str) -> Certificate | None:
@@ -969,16 +968,6 @@ def zip_entries(certs: Iterable[Certificate]) -> Iterator[tuple[str, Path]]:
     """(name in the ZIP, file) for certificates, the signed copies when there are."""
     for cert in certs:
         yield file_name(cert), served_file(cert)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Spreadsheet cell text that Excel will never evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def register_xlsx(event: Event) -> bytes:

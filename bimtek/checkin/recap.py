@@ -12,17 +12,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from bimtek.core.spreadsheet import safe_cell
 
 
 def safe_text(value: object) -> object:
-    """A cell value that can never run as a formula: numbers pass, risky text gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A cell value that can never run as a formula; empty cells as empty text."""
+    return "" if value is None else safe_cell(value)
 
 
 def recap_workbook(title: str, header: list[str], rows: list[list[object]], *, sheet_name: str = "Rekap") -> bytes:

@@ -12,9 +12,10 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bimtek.core.spreadsheet import safe_cell
+
 __all__ = ["ImportFileError", "neutralize", "read_table", "write_csv", "write_xlsx"]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20000
 
 
@@ -27,13 +28,8 @@ class ImportFileError(ValueError):
 
 
 def neutralize(value) -> object:
-    """Make a cell value safe to open in a spreadsheet; numbers and None stay as they are."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    if text.startswith(_DANGEROUS):
-        return "'" + text
-    return text
+    """Make a cell value safe to open in a spreadsheet (the shared rule in bimtek.core.spreadsheet)."""
+    return safe_cell(value)
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:

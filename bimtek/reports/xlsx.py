@@ -13,7 +13,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from bimtek.core.spreadsheet import safe_cell
+
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
@@ -26,16 +27,6 @@ STATUS_LABELS = {
 }
 MODE_LABELS = {"onsite": "Luring", "online": "Daring"}
 CERT_LABELS = {"valid": "sah", "revoked": "dicabut", "replaced": "diganti"}
-
-
-def safe_cell(value):
-    """A value fit for a cell: numbers stay numbers; text that a spreadsheet would run as a formula is quoted."""
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
