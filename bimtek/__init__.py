@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bimtek import config as config_mod
 
@@ -61,6 +62,10 @@ def create_app(config: dict | None = None) -> Flask:
     instance_path.mkdir(parents=True, exist_ok=True)
     logging.getLogger("bimtek").setLevel(app.config["LOG_LEVEL"])
 
+    if app.config["PROXY_HOPS"]:
+        # Behind N trusted proxies: client address (rate limits, consent proof) and HTTPS come from X-Forwarded-*.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     from bimtek import errors, i18n, security
 
@@ -97,6 +102,11 @@ def _check_production(app: Flask) -> None:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        if not app.config["REDIS_URL"]:
+            logging.getLogger("bimtek").warning(
+                "BIMTEK_REDIS_URL is not set: rate limits are counted per worker process; set it when several "
+                "gunicorn workers serve."
+            )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -98,7 +100,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # Private links (/r/<token>/...) are credentials: never write the token to the log.
+        app.logger.exception("Unhandled error on %s %s", request.method, re.sub(r"^/r/[^/]+", "/r/…", request.path))
         code, message = HTTP_MESSAGES[500]
         if wants_json():
             return error_json(code, message(), 500)

@@ -10,6 +10,8 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import get_locale
 
+from bimtek.core.urls import safe_next
+
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 LANG_COOKIE = "bimtek_lang"
 
@@ -94,9 +96,7 @@ def init_i18n(app: Flask) -> None:
     @app.get("/lang/<code>")
     def set_language(code: str):
         """Remember the chosen language in a cookie and go back where the visitor was."""
-        target = request.args.get("next") or url_for("events.public_list")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("events.public_list")
+        target = safe_next(request.args.get("next"), url_for("events.public_list"))
         resp = redirect(target)
         if code in app.config["LANGUAGES"]:
             resp.set_cookie(LANG_COOKIE, code, max_age=3600 * 24 * 365, samesite="Lax", httponly=True)

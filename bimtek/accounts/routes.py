@@ -11,6 +11,7 @@ from bimtek.accounts import services
 from bimtek.accounts.access import require_role
 from bimtek.accounts.forms import AssignForm, LoginForm, TokenForm, UserForm
 from bimtek.accounts.models import ApiToken, EventStaff, User
+from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
 from bimtek.events.models import Event
 from bimtek.extensions import db, limiter, login_manager
@@ -32,9 +33,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("events.manage_list")
+    return safe_next(target, url_for("events.manage_list"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from bimtek.attendance import exports, verdicts
 from bimtek.attendance.blueprint import bp, scoped
 from bimtek.core import audit
 from bimtek.core.time import utcnow
+from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -138,8 +139,4 @@ def override(event, registration_id: int):
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")
-    target = request.form.get("next", "")
-    # Only a path on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("attendance.matrix", event_id=event.id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("attendance.matrix", event_id=event.id)))

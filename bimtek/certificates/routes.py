@@ -25,6 +25,7 @@ from bimtek.certificates import services
 from bimtek.certificates.models import ROLES, Certificate
 from bimtek.core import audit
 from bimtek.core.models import Job
+from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
 from bimtek.extensions import db, limiter
 from bimtek.nav import add_event_tab
@@ -263,7 +264,7 @@ def manage_revoke(event, certificate_id: int):
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")
-    return redirect(request.form.get("next") or url_for("certificates.manage", event_id=event.id))
+    return redirect(safe_next(request.form.get("next"), url_for("certificates.manage", event_id=event.id)))
 
 
 @bp.post("/manage/events/<int:event_id>/certificates/<int:certificate_id>/reissue")

@@ -54,7 +54,8 @@ IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_KINDS = ("signature", "logo", "background")
 ZIP_MAX_FILES = 5000
-ZIP_MAX_TOTAL = 2 * 1024 * 1024 * 1024
+ZIP_MAX_TOTAL = 300 * 1024 * 1024
+ZIP_MAX_ENTRY = 25 * 1024 * 1024  # a signed certificate is well under 1 MB
 
 # A starting layout for an uploaded background (A4 landscape, millimetres from the top-left corner).
 DEFAULT_LAYOUT: dict[str, dict] = {
@@ -1036,7 +1037,7 @@ def expand_uploads(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]
                         if info.is_dir() or not info.filename.lower().endswith(".pdf"):
                             continue
                         total += info.file_size
-                        if len(out) >= ZIP_MAX_FILES or total > ZIP_MAX_TOTAL:
+                        if len(out) >= ZIP_MAX_FILES or total > ZIP_MAX_TOTAL or info.file_size > ZIP_MAX_ENTRY:
                             raise Invalid("too_large", "Arsip ZIP terlalu besar.")
                         out.append((info.filename.rsplit("/", 1)[-1], zf.read(info)))
             except zipfile.BadZipFile as err:

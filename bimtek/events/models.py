@@ -57,7 +57,7 @@ class Event(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     sessions: Mapped[list[EventSession]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at", lazy="selectin"
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
     )
 
     def capacity(self, mode: str) -> int:
@@ -111,7 +111,7 @@ class EventSession(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     speakers: Mapped[list[Speaker]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="Speaker.position", lazy="selectin"
+        back_populates="session", cascade="all, delete-orphan", order_by="Speaker.position"
     )
 
     @property

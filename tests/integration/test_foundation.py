@@ -219,3 +219,25 @@ def test_cli_users_and_token(runner, client):
         args=["users", "create", "--email", "x@kominfo.go.id", "--password", "short", "--role", "admin"]
     )
     assert bad.exit_code != 0 and "minimal" in bad.output
+
+
+def test_open_redirect_with_control_characters_is_refused(client):
+    resp = client.get("/lang/en?next=/%09/evil.example")
+    assert resp.headers["Location"] == "/"
+    user = make_user("organizer")
+    resp = client.post("/login?next=/%09/evil.example", data={"email": user.email, "password": "correct-horse-battery"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/manage/events"
+
+
+def test_behind_a_proxy_limits_count_per_client(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute", PROXY_HOPS=1)
+    with app.app_context():
+        client = app.test_client()
+
+        def attempt(ip):
+            return client.post(
+                "/login", data={"email": "x@kominfo.go.id", "password": "nope"}, headers={"X-Forwarded-For": ip}
+            ).status_code
+
+        assert [attempt("36.68.1.1") for _ in range(4)] == [422, 422, 422, 429]
+        assert attempt("36.68.1.2") == 422  # another participant behind the same proxy is not locked out
