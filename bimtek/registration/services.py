@@ -693,11 +693,15 @@ def request_deletion(reg: Registration, note: str = "", *, ip: str | None = None
 
 
 def close_data_request(req: DataRequest, *, status: str, actor) -> DataRequest:
-    """The organizer marks a request done or refused."""
+    """The organizer grants or refuses a request; a granted deletion erases the participant's personal data."""
     if status not in ("done", "refused"):
         raise Invalid("invalid", "Status permintaan tidak dikenal.")
     req.status, req.handled_at, req.handled_by_id = status, utcnow(), getattr(actor, "id", None)
     audit.record("registration.data_request_" + status, req.registration, actor=actor)
+    if status == "done" and req.kind == "deletion":
+        from bimtek.registration.privacy import erase_registration
+
+        erase_registration(req.registration, actor=actor, reason="permintaan penghapusan peserta")
     db.session.flush()
     return req
 
