@@ -38,6 +38,7 @@ class LiveServer:
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        app.config["BASE_URL"] = self.url  # links in emails and certificate QR codes point here
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from werkzeug.serving import make_server
-
-from tests.conftest import base_config
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def cert_server(tmp_path):
-    """The demo (with its issued Batam certificates) served on a free port, CSRF on."""
-    from bimtek import create_app, demo
-    from bimtek.extensions import db
-
-    url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
-    config = base_config(tmp_path, url)
-    config.update(WTF_CSRF_ENABLED=True, TESTING=False, JOBS_IMMEDIATE=True)
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        demo.seed()
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, app.config["BASE_URL"]
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.engine.dispose()
+def cert_server(live_server):
+    """The demo (with its issued Batam certificates) served on a free port, CSRF on: (app, base URL)."""
+    return live_server.app, live_server.url
 
 
 def _first_certificate(app):
