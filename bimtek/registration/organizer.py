@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -28,15 +28,41 @@ PER_PAGE = 50
 FILTER_ARGS = ("q", "field", "status", "mode", "institution_type", "province_code")
 
 
+PERSONAL_ARGS = ("q", "field")
+SEARCH_SESSION_KEY = "participant_search"
+
+
 def filter_args() -> dict:
-    return {k: request.args.get(k, "") for k in FILTER_ARGS if request.args.get(k)}
+    """The list's filters; a search text typed in the form comes from the session, not the URL.
+
+    A search for a NIP or an email would otherwise sit in the query string, and so in proxy access logs
+    and browser history: the form posts it, it is kept in the signed session cookie, and links carry
+    only `sq=1` ("use my saved search").
+    """
+    args = {k: request.args.get(k, "") for k in FILTER_ARGS if request.args.get(k)}
+    saved = session.get(SEARCH_SESSION_KEY) or {}
+    if request.args.get("sq") and saved.get("event_id") == (request.view_args or {}).get("event_id"):
+        args.update({k: saved[k] for k in PERSONAL_ARGS if saved.get(k)})
+    return args
 
 
-@bp.get("/manage/events/<int:event_id>/participants")
+def link_args(args: dict) -> dict:
+    """Filters for links and GET forms: never the search text itself."""
+    out = {k: v for k, v in args.items() if k not in PERSONAL_ARGS}
+    if any(args.get(k) for k in PERSONAL_ARGS):
+        out["sq"] = "1"
+    return out
+
+
+@bp.route("/manage/events/<int:event_id>/participants", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def participants(event):
-    """Participants of an event: search, filters, counts, pages."""
+    """Participants of an event: search, filters, counts, pages (the search form posts, see filter_args)."""
+    if request.method == "POST":
+        args = {k: request.form.get(k, "").strip() for k in FILTER_ARGS if request.form.get(k, "").strip()}
+        session[SEARCH_SESSION_KEY] = {"event_id": event.id, **{k: args.get(k, "") for k in PERSONAL_ARGS}}
+        return redirect(url_for("registration.participants", event_id=event.id, **link_args(args)), 303)
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
@@ -55,6 +81,7 @@ def participants(event):
         page=page,
         per_page=PER_PAGE,
         args=args,
+        link_args=link_args(args),
         counts=services.counts(event.id),
         requests_open=requests_open,
         provinces=regions.provinces(),

@@ -23,7 +23,7 @@ from bimtek.nav import add_event_tab
 from bimtek.registration import services, tasks, transfer
 from bimtek.registration.blueprint import bp
 from bimtek.registration.models import Registration, RegistrationQuestion
-from bimtek.registration.organizer import FILTER_ARGS, filter_args
+from bimtek.registration.organizer import FILTER_ARGS, filter_args, link_args
 from bimtek.registration.public import upload_dir
 from bimtek.registration.spreadsheet import write_csv, write_xlsx
 
@@ -41,7 +41,8 @@ def export(event):
     fmt = request.args.get("format")
     args = filter_args()
     if fmt not in ("csv", "xlsx"):
-        return render_template("registration/export.html", event=event, args=args, columns=transfer.EXPORT_COLUMNS,
+        return render_template("registration/export.html", event=event, args=args, link_args=link_args(args),
+                               columns=transfer.EXPORT_COLUMNS,
                                default=transfer.DEFAULT_EXPORT)  # fmt: skip
     headers, rows = transfer.export_rows(event, args, request.args.getlist("columns"), actor=current_user)
     db.session.commit()
@@ -144,7 +145,7 @@ def bulk_email(event):
             db.session.commit()
             tasks.bulk_email(job.id)
             return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
-    return render_template("registration/bulk_email.html", event=event, args=args, count=len(ids), errors=errors,
+    return render_template("registration/bulk_email.html", event=event, args=args, link_args=link_args(args), count=len(ids), errors=errors,
                            values=request.form), (422 if errors else 200)  # fmt: skip
 
 
