@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import abort, current_app, jsonify
 from sqlalchemy import func, select
 
 from bimtek.accounts.access import acting_user, event_view, visible_event_ids
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.core.pagecache import VersionedCache
 from bimtek.events import services
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -44,8 +45,11 @@ def create_event():
 @token_required
 @event_view("checkin")
 def get_event(event):
-    """One event with its sessions."""
-    return jsonify(services.event_json(event, private=True))
+    """One event with its sessions (the body is rebuilt only when the event, its agenda or its seats change)."""
+    cache = current_app.extensions.setdefault("bimtek_event_json", VersionedCache())
+    version = (event.status, event.updated_at, event.onsite_taken, event.online_taken)
+    body = cache.get_or_build(event.id, version, lambda: services.event_json(event, private=True))
+    return jsonify(body)
 
 
 @api_bp.patch("/events/<int:event_id>")

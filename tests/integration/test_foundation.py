@@ -124,8 +124,18 @@ def test_api_event_lifecycle(client):
     )  # fmt: skip
     assert sess.status_code == 201
     assert client.post(f"/api/v1/events/{ev['id']}/publish", headers=h).get_json()["status"] == "published"
+    before = client.get(f"/api/v1/events/{ev['id']}", headers=h).get_json()
+    assert before["online_capacity"] == 100 and len(before["sessions"]) == 1
     patched = client.patch(f"/api/v1/events/{ev['id']}", json={"online_capacity": 150}, headers=h).get_json()
     assert patched["online_capacity"] == 150 and patched["title"] == "Bimtek Tata Kelola"
+    # The cached body follows every change of the event and its agenda.
+    assert client.get(f"/api/v1/events/{ev['id']}", headers=h).get_json()["online_capacity"] == 150
+    client.post(
+        f"/api/v1/events/{ev['id']}/sessions",
+        json={"title": "Materi 2", "starts_at": "2030-03-05T10:30:00+08:00", "ends_at": "2030-03-05T12:00:00+08:00"},
+        headers=h,
+    )
+    assert len(client.get(f"/api/v1/events/{ev['id']}", headers=h).get_json()["sessions"]) == 2
     listing = client.get("/api/v1/events", headers=h).get_json()
     assert listing["total"] == 1 and listing["page"] == 1 and listing["items"][0]["id"] == ev["id"]
     sessions = client.get(f"/api/v1/events/{ev['id']}/sessions", headers=h).get_json()
