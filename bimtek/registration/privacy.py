@@ -44,9 +44,9 @@ def erase_registration(reg: Registration, *, actor, reason: str) -> bool:
         return False
     for path in _upload_paths(reg):
         path.unlink(missing_ok=True)
-    placeholder = f"r{reg.id}@{ERASED_EMAIL_DOMAIN}"  # unique per event, so the constraint still holds
+    erased_address = f"r{reg.id}@{ERASED_EMAIL_DOMAIN}"  # unique per event, so the constraint still holds
     reg.full_name, reg.name_key = ERASED_NAME, ""
-    reg.email, reg.email_key = placeholder, placeholder
+    reg.email, reg.email_key = erased_address, erased_address
     reg.phone, reg.nip, reg.rank, reg.position, reg.work_unit = "", None, "", "", ""
     reg.answers, reg.zoom_registrant_id, reg.consent_ip = {}, None, None
     db.session.execute(

@@ -24,6 +24,32 @@ def email_registration(registration_id: int, kind: str) -> bool:
     return send_registration_email(reg, kind)
 
 
+def _email_each(job_id: int, send, label: str) -> None:
+    """Run `send(registration) -> bool` for every registration of a job, recording progress per batch."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return
+    job.status = "running"
+    db.session.commit()
+    ids = list(job.params.get("registration_ids", []))
+    try:
+        for start in range(0, len(ids), 100):
+            batch = db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + 100])))
+            for reg in batch:
+                if send(reg):
+                    job.done += 1
+                else:
+                    job.failed += 1
+            db.session.commit()
+        finish_job(job)
+    except Exception as err:  # a broken job must still show as failed, not hang at "running"
+        log.exception("%s job %s failed", label, job_id)
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        finish_job(job, error=str(err)[:500])
+    db.session.commit()
+
+
 @task()
 def bulk_email(job_id: int) -> None:
     """Write one organizer message to each registration in the job, recording progress as it goes."""
@@ -32,30 +58,15 @@ def bulk_email(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     if job is None:
         return
-    job.status = "running"
-    db.session.commit()
-    ids = list(job.params.get("registration_ids", []))
     subject, body = job.params.get("subject", ""), job.params.get("body", "")
-    try:
-        for start in range(0, len(ids), 100):
-            batch = db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + 100])))
-            for reg in batch:
-                ok = send_email(
-                    reg.email, subject, "registration_bulk", reg=reg, event=reg.event, body=body,
-                    manage_url=external_url("registration.manage", token=reg.manage_token),
-                )  # fmt: skip
-                if ok:
-                    job.done += 1
-                else:
-                    job.failed += 1
-            db.session.commit()
-        finish_job(job)
-    except Exception as err:  # a broken job must still show as failed, not hang at "running"
-        log.exception("Bulk email job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        finish_job(job, error=str(err)[:500])
-    db.session.commit()
+
+    def send(reg: Registration) -> bool:
+        return send_email(
+            reg.email, subject, "registration_bulk", reg=reg, event=reg.event, body=body,
+            manage_url=external_url("registration.manage", token=reg.manage_token),
+        )  # fmt: skip
+
+    _email_each(job_id, send, "Bulk email")
 
 
 @task()
@@ -63,24 +74,4 @@ def confirm_many(job_id: int) -> None:
     """Send the confirmation email (ticket, calendar, manage link) to each imported registration."""
     from bimtek.registration.notify import send_registration_email
 
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return
-    job.status = "running"
-    db.session.commit()
-    ids = list(job.params.get("registration_ids", []))
-    try:
-        for start in range(0, len(ids), 100):
-            for reg in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + 100]))):
-                if send_registration_email(reg, "confirmed"):
-                    job.done += 1
-                else:
-                    job.failed += 1
-            db.session.commit()
-        finish_job(job)
-    except Exception as err:  # a broken job must still show as failed, not hang at "running"
-        log.exception("Confirmation job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        finish_job(job, error=str(err)[:500])
-    db.session.commit()
+    _email_each(job_id, lambda reg: send_registration_email(reg, "confirmed"), "Confirmation")
