@@ -15,7 +15,8 @@ from tests.factories import bearer, login, make_user, token_for
 from tests.factories_attendance import batam_event, sample_people
 from tests.unit.test_zoom_csv import MEETING_BLOCK, PLAIN, WEBINAR
 
-SAMPLES = Path("/work/shared/samples/zoom")
+# ../shared beside the project's root (as on the developers' machines and in CI).
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "zoom"
 
 
 @pytest.fixture
