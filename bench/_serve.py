@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def wait_http(url: str, timeout: float = 60) -> None:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status < 500:
                     return
+        except urllib.error.HTTPError as err:
+            if err.code < 500:  # a 401/404 still means the server is up
+                return
+            time.sleep(0.2)
         except Exception:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout}s")

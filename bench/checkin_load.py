@@ -19,12 +19,10 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -35,6 +33,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+from bench._serve import free_port, wait_http  # noqa: E402
+
 PG_ADMIN = os.environ.get("BIMTEK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 LUA = r"""
@@ -74,27 +74,6 @@ function done(summary, latency, requests)
   io.write(string.format("STATUS201 %d OTHER %d\n", a, b))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status < 500:
-                    return
-        except urllib.error.HTTPError as err:
-            if err.code < 500:
-                return
-        except Exception:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
 class Gunicorn:
