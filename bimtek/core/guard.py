@@ -1,10 +1,10 @@
 """The request guard: hostile input is refused once, at the edge, before any view sees it.
 
-- JSON bodies: bounded size and nesting depth, integers within 64 bits, finite numbers, and text that
+- JSON bodies: bounded size and nesting depth, integers that fit an INTEGER column, finite numbers, and text that
   is valid Unicode without NUL (an unpaired surrogate such as "\\ud800" cannot be encoded to UTF-8 and
   crashed the database driver; PostgreSQL refuses NUL in text).
-- Ids in paths: the `int` converter is replaced app-wide by one bounded to 64 bits, so
-  /manage/events/99999999999999999999999 is a 404 instead of an overflow in the driver.
+- Ids in paths: the `int` converter is replaced app-wide by one bounded to the id columns (32 bits on
+  PostgreSQL), so /manage/events/99999999999999999999999 is a 404 instead of an overflow in the driver.
 - Ids and page numbers in query strings and forms (`id`, `*_id`, `page`, `per_page`): digits that do not
   fit are a 400.
 - State-changing requests from a foreign Origin (or, without Origin, Referer) are a 403 whatever the
@@ -20,16 +20,21 @@ import math
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
-from flask.json.provider import DefaultJSONProvider
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from bimtek.core.refusals import log_refusal
 
-MAX_ID = 2**63 - 1  # BIGINT; SQLite's INTEGER; what the drivers can bind
+# Ids are INTEGER columns: 32-bit on PostgreSQL (a larger bound parameter is "integer out of range"), 64-bit
+# on SQLite. Numbers in JSON bodies get the same 32-bit bound (counts, capacities, ids all land in INTEGER
+# columns); signed webhooks from Zoom carry 11-digit meeting ids and get the 64-bit bound.
+MAX_ID = 2**31 - 1
+MAX_JSON_INT = 2**31 - 1
+MAX_WIDE_INT = 2**63 - 1
+WIDE_INT_ENDPOINTS = frozenset({"api.zoom_webhook"})
 MAX_PAGE = 1_000_000
-_MAX_ID_DIGITS = len(str(MAX_ID))
+_MAX_ID_DIGITS = len(str(MAX_WIDE_INT))
 _BAD_TEXT = re.compile("[\ud800-\udfff\x00]")
 _NUMBER = re.compile(r"^\s*[+-]?\d+\s*$")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -55,11 +60,13 @@ class JSONRefused(ValueError):
         self.code = code
 
 
-def _bounded_int(text: str) -> int:
-    digits = text.lstrip("-")
-    if len(digits) > _MAX_ID_DIGITS or abs(int(text)) > MAX_ID:
-        raise JSONRefused("number_too_large")
-    return int(text)
+def _int_parser(limit: int):
+    def parse(text: str) -> int:
+        if len(text.lstrip("-")) > _MAX_ID_DIGITS or abs(int(text)) > limit:
+            raise JSONRefused("number_too_large")
+        return int(text)
+
+    return parse
 
 
 def _finite_float(text: str) -> float:
@@ -93,10 +100,10 @@ def check_tree(value, max_depth: int) -> None:
                 stack.extend((item, depth + 1) for item in node)
 
 
-def strict_loads(data: str | bytes, max_depth: int = 32):
+def strict_loads(data: str | bytes, max_depth: int = 32, max_int: int = MAX_JSON_INT):
     """json.loads with the guard's rules; every refusal is a ValueError (JSONRefused)."""
     try:
-        value = json.loads(data, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+        value = json.loads(data, parse_int=_int_parser(max_int), parse_float=_finite_float, parse_constant=_no_constant)
     except RecursionError as err:
         raise JSONRefused("too_deep") from err
     except JSONRefused:
@@ -107,15 +114,14 @@ def strict_loads(data: str | bytes, max_depth: int = 32):
     return value
 
 
-class GuardedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider whose loads applies the guard's rules (request.get_json goes through it)."""
-
-    def loads(self, s: str | bytes, **kwargs):
-        return strict_loads(s, self._app.config.get("JSON_MAX_DEPTH", 32))
+def _int_limit() -> int:
+    if has_request_context() and request.endpoint in WIDE_INT_ENDPOINTS:
+        return MAX_WIDE_INT
+    return MAX_JSON_INT
 
 
 class BoundedIntConverter(IntegerConverter):
-    """The `int` URL converter, bounded to 64 bits: a longer number is no match (404), never an overflow."""
+    """The `int` URL converter, bounded to the INTEGER column: a longer number is no match (404), never an overflow."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed=False):
         super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
@@ -186,14 +192,17 @@ def _check_json_body() -> None:
     if not raw.strip():
         return
     try:
-        strict_loads(raw, current_app.config["JSON_MAX_DEPTH"])
+        strict_loads(raw, current_app.config["JSON_MAX_DEPTH"], _int_limit())
     except JSONRefused as err:
         raise _refuse(err.code) from err
 
 
 def init_guard(app: Flask) -> None:
-    """Install the JSON provider, the bounded id converter and the before-request checks."""
-    app.json = GuardedJSONProvider(app)
+    """Install the bounded id converter and the before-request checks.
+
+    JSON bodies are checked here, before any view parses them; a body that passes is at most JSON_MAX_DEPTH
+    deep, so the view's own request.get_json() cannot recurse out of stack.
+    """
     app.url_map.converters["int"] = BoundedIntConverter
 
     @app.before_request
