@@ -129,3 +129,24 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+# About 100 bits: `secrets.token_hex(16)` scores ~31.6, "a"*32 2.6, "password"*4 1.1.
+MIN_SECRET_GUESSES_LOG10 = 30
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a production secret key is unfit (default, short, or low-entropy), or None when it is fit.
+
+    Length alone accepts "a"*32 and "password"*4; zxcvbn counts the guesses an attacker needs knowing
+    repeats, sequences, keyboard walks and dictionary words, so only random keys pass.
+    """
+    from zxcvbn import zxcvbn
+
+    if not key or key == DEFAULT_SECRET_KEY:
+        return "BIMTEK_SECRET_KEY is not set"
+    if len(key) < 32:
+        return "BIMTEK_SECRET_KEY is shorter than 32 characters"
+    if zxcvbn(key[:64])["guesses_log10"] < MIN_SECRET_GUESSES_LOG10:
+        return "BIMTEK_SECRET_KEY is guessable (repeats, words or sequences)"
+    return None

@@ -16,12 +16,15 @@ def init_security(app: Flask) -> None:
     from bimtek.core.guard import init_guard
     from bimtek.core.refusals import init_refusal_log
 
-    @app.before_request
-    def _fresh_security_state():
+    def _fresh_security_state(*_args):
         # Scripts and tests may run many requests in one app context (one `g`): nothing may carry over,
-        # least of all the signed-in user, or a revoked cookie would look alive.
+        # least of all the signed-in user, or a revoked cookie would look alive. Cleared before and after,
+        # since an earlier before-request hook (CSRF) may refuse the request before ours runs.
         for key in ("_login_user", "staff_session", "_refusal_logged", "refusal_reason"):
             g.pop(key, None)
+
+    app.before_request(_fresh_security_state)
+    app.teardown_request(_fresh_security_state)
 
     init_guard(app)
     init_refusal_log(app)
