@@ -164,3 +164,10 @@ def test_ending_one_session_from_the_list(app):
     assert client.post(f"/account/sessions/{theirs.id}/end").status_code == 302
     assert other.get("/manage/events").status_code == 302
     assert client.get("/manage/events").status_code == 200
+
+
+def test_cli_signs_a_user_out_everywhere(app, door, runner):
+    event, staff, _client, cookie = door
+    out = runner.invoke(args=["users", "signout", "--email", staff.email])
+    assert out.exit_code == 0 and f"Ended 1 session(s) of {staff.email}" in out.output
+    assert_dead(app, event, cookie)
