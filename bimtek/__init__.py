@@ -95,9 +95,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _check_production(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production":
-        if app.config["SECRET_KEY"] in ("", config_mod.DEFAULT_SECRET_KEY) or len(app.config["SECRET_KEY"]) < 32:
+        problem = config_mod.secret_key_problem(app.config["SECRET_KEY"])
+        if problem:
             raise RuntimeError(
-                "BIMTEK_SECRET_KEY must be set to a random value of at least 32 characters in production."
+                f"{problem}: in production it must be a random value of at least 32 characters, e.g. "
+                '`python -c "import secrets; print(secrets.token_hex(32))"`.'
             )
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -34,12 +34,22 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "BIMTEK_SIGNING_P12_PASSWORD": ("SIGNING_P12_PASSWORD", str),
     "BIMTEK_CERT_VERIFY_RATE": ("CERT_VERIFY_RATE_LIMIT", str),
     "BIMTEK_CERT_RENDER_PROCESSES": ("CERT_RENDER_PROCESSES", int),
+    "BIMTEK_LOGIN_ACCOUNT_RATE": ("LOGIN_ACCOUNT_RATE_LIMIT", str),
+    "BIMTEK_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "BIMTEK_SESSION_MAX_DAYS": ("SESSION_MAX_DAYS", int),
+    "BIMTEK_PASSWORD_RESET_MINUTES": ("PASSWORD_RESET_MINUTES", int),
+    "BIMTEK_PASSWORD_RESET_RATE": ("PASSWORD_RESET_RATE_LIMIT", str),
+    "BIMTEK_JSON_MAX_BYTES": ("JSON_MAX_BYTES", int),
+    "BIMTEK_JSON_MAX_DEPTH": ("JSON_MAX_DEPTH", int),
+    "BIMTEK_TRUSTED_ORIGINS": ("TRUSTED_ORIGINS", list),
 }
 
 
 def _parse(value: str, kind: type):
     if kind is bool:
         return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is list:
+        return [item.strip() for item in value.split(",") if item.strip()]
     return kind(value)
 
 
@@ -62,7 +72,20 @@ def default_config(instance_path: Path) -> dict:
         "MAIL_USE_SSL": False,
         "MAIL_DEFAULT_SENDER": "Bimtek <noreply@bimtek.id>",
         "MAIL_TIMEOUT": 20,
-        "LOGIN_RATE_LIMIT": "10 per minute",
+        # Failed logins only: per client address (an office behind one NAT shares it) and per account.
+        "LOGIN_RATE_LIMIT": "30 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "10 per minute",
+        # A staff session ends after this much inactivity (a working day) and this long after sign-in.
+        "SESSION_IDLE_MINUTES": 8 * 60,
+        "SESSION_MAX_DAYS": 7,
+        "PASSWORD_RESET_MINUTES": 60,
+        # Reset requests, counted per client address and per email address.
+        "PASSWORD_RESET_RATE_LIMIT": "5 per 15 minutes",
+        # Request guard: JSON bodies larger or deeper than this are refused with 413/400.
+        "JSON_MAX_BYTES": 1024 * 1024,
+        "JSON_MAX_DEPTH": 32,
+        # Origins (scheme://host[:port]) besides BASE_URL and the request's own host allowed to post forms.
+        "TRUSTED_ORIGINS": [],
         "REGISTRATION_RATE_LIMIT": "30 per minute",
         "RATELIMIT_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -106,3 +129,25 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+# About 86 bits. zxcvbn scores `secrets.token_hex(16)` 27.3–35 (median 31.5 over 2,000 keys), word-built
+# keys such as "kominfo-bimtek-production-secret" ~22, "a"*32 2.6, "password"*4 1.1.
+MIN_SECRET_GUESSES_LOG10 = 26
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a production secret key is unfit (default, short, or low-entropy), or None when it is fit.
+
+    Length alone accepts "a"*32 and "password"*4; zxcvbn counts the guesses an attacker needs knowing
+    repeats, sequences, keyboard walks and dictionary words, so only random keys pass.
+    """
+    from zxcvbn import zxcvbn
+
+    if not key or key == DEFAULT_SECRET_KEY:
+        return "BIMTEK_SECRET_KEY is not set"
+    if len(key) < 32:
+        return "BIMTEK_SECRET_KEY is shorter than 32 characters"
+    if zxcvbn(key[:64])["guesses_log10"] < MIN_SECRET_GUESSES_LOG10:
+        return "BIMTEK_SECRET_KEY is guessable (repeats, words or sequences)"
+    return None

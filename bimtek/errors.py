@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -88,6 +88,7 @@ def register_error_handlers(app: Flask) -> None:
         text = message()
         if err.code == 400 and getattr(err, "description", "") and "CSRF" in str(err.description):
             code, text = "csrf", _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
+            g.refusal_reason = "csrf"  # a refusal on a security boundary: the refusal log writes it
         if wants_json():
             resp, status = error_json(code, text, err.code or 500)
         else:

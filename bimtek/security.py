@@ -1,8 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response; the request guard, bounded ids and the refusal log."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -12,7 +12,22 @@ CSP = (
 
 
 def init_security(app: Flask) -> None:
-    """CSP without inline script, nosniff, no framing, a strict referrer policy."""
+    """CSP without inline script, nosniff, no framing, a strict referrer policy; guard and refusal log."""
+    from bimtek.core.guard import init_guard
+    from bimtek.core.refusals import init_refusal_log
+
+    def _fresh_security_state(*_args):
+        # Scripts and tests may run many requests in one app context (one `g`): nothing may carry over,
+        # least of all the signed-in user, or a revoked cookie would look alive. Cleared before and after,
+        # since an earlier before-request hook (CSRF) may refuse the request before ours runs.
+        for key in ("_login_user", "staff_session", "_refusal_logged", "refusal_reason"):
+            g.pop(key, None)
+
+    app.before_request(_fresh_security_state)
+    app.teardown_request(_fresh_security_state)
+
+    init_guard(app)
+    init_refusal_log(app)
 
     @app.after_request
     def _headers(resp):

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bimtek.accounts import services
+from bimtek.accounts import services, sessions
 from bimtek.accounts.models import User
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -65,6 +65,18 @@ def revoke(email: str, token_id: int):
         _fail(err)
     db.session.commit()
     click.echo(f"Revoked token {token_id}")
+
+
+@users_cli.command("signout")
+@click.option("--email", required=True)
+def signout(email: str):
+    """End every session of a user at once (sign out everywhere); API tokens stay valid."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with email {email}")
+    count = sessions.end_all_sessions(user, "signout_all", actor="cli")
+    db.session.commit()
+    click.echo(f"Ended {count} session(s) of {user.email}")
 
 
 @users_cli.command("assign")

@@ -91,3 +91,26 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie carries a random key whose SHA-256 is stored here, so the server can
+    end a session: a captured cookie stops working after logout, a password change, deactivation or
+    "sign out everywhere", and after the idle and absolute limits (checked on every request)."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why it ended: logout, password, reset, deactivated, signout_all, ended_by_user.
+    end_reason: Mapped[str] = mapped_column(String(30), default="")
+    # Shown to the user on their sessions page so they recognise their own devices.
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} user={self.user_id}{' ended' if self.ended_at else ''}>"

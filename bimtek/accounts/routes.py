@@ -1,56 +1,104 @@
-"""Staff login, user administration and API tokens."""
+"""Staff sign-in and sign-out, server-side sessions, and password reset by email."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+import hashlib
+from datetime import timedelta
 
-from bimtek.accounts import services
-from bimtek.accounts.access import require_role
-from bimtek.accounts.forms import AssignForm, LoginForm, TokenForm, UserForm
-from bimtek.accounts.models import ApiToken, EventStaff, User
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from bimtek.accounts import services, sessions
+from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from bimtek.accounts.models import User
+from bimtek.core.refusals import log_refusal
+from bimtek.core.time import utcnow
 from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
-from bimtek.events.models import Event
 from bimtek.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 
+# The cookie key holding the random session key (its SHA-256 is the staff_sessions row).
+SESSION_KEY = "_sk"
+
+
+def session_limits() -> tuple[timedelta, timedelta]:
+    """(idle, absolute) session lifetimes from the config."""
+    cfg = current_app.config
+    return timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]), timedelta(days=cfg["SESSION_MAX_DAYS"])
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Sessions carry "id:version"; a bumped version (password change) ends old sessions."""
+    """Signed in only while the cookie's user version matches and its server-side session is live."""
     try:
         uid, version = (int(x) for x in user_id.split(":"))
     except ValueError:
         return None
     user = db.session.get(User, uid)
     if user is None or user.session_version != version or not user.active:
+        log_refusal("session_ended", 401, actor_id=uid)
         return None
+    idle, max_age = session_limits()
+    row = sessions.live_session(user, session.get(SESSION_KEY), now=utcnow(), idle=idle, max_age=max_age)
+    if row is None:
+        log_refusal("session_ended", 401, actor_id=uid)
+        return None
+    g.staff_session = row
     return user
 
 
-def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("events.manage_list"))
+@bp.after_app_request
+def _touch_session(resp):
+    """Record activity (at most once a minute per session) so the idle limit counts from the last use."""
+    row = g.get("staff_session")
+    now = utcnow()
+    if row is not None and sessions.needs_touch(row, now):
+        # The view has committed what it meant to keep; start a clean transaction for this one UPDATE.
+        db.session.rollback()
+        sessions.touch(row.id, now)
+        db.session.commit()
+    return resp
+
+
+def sign_in(user: User) -> None:
+    """Start a server-side session for this browser and put its key in the cookie."""
+    key = sessions.start_session(user, ip=request.remote_addr, user_agent=request.user_agent.string)
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+def _failed(resp) -> bool:
+    return resp.status_code != 302
+
+
+def _account_key() -> str:
+    # Per account, without putting the address into the limiter's storage.
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key, deduct_when=_failed
+)
 def login():
-    """Staff sign-in; throttled per address."""
+    """Staff sign-in; failed attempts are throttled per client address and per account."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             flash(_("Email atau kata sandi salah."), "error")
+            log_refusal("login_failed", 422)
             status = 422
         else:
-            login_user(user)
+            sign_in(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("events.manage_list")))
     elif request.method == "POST":
         status = 422
     return render_template("accounts/login.html", form=form), status
@@ -58,133 +106,68 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: this browser's session ends on the server, so a copy of the cookie is worthless."""
+    sessions.end_session(session.pop(SESSION_KEY, None), "logout")
     logout_user()
+    db.session.commit()
     return redirect(url_for("events.public_list"))
 
 
-@bp.get("/account/tokens")
-@login_required
-def tokens():
-    """The signed-in user's API tokens."""
-    rows = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template("accounts/tokens.html", tokens=rows, form=TokenForm(), new_secret=None)
+def _email_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return "reset:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-@bp.post("/account/tokens")
-@login_required
-def create_token():
-    """Create a token and show its secret once."""
-    form = TokenForm()
-    if not form.validate_on_submit():
-        flash(_("Label token wajib diisi."), "error")
-        return redirect(url_for("accounts.tokens"))
-    _row, secret = services.create_token(current_user, form.label.data)
-    db.session.commit()
-    rows = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template("accounts/tokens.html", tokens=rows, form=TokenForm(formdata=None), new_secret=secret)
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"], key_func=_email_key)
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _(
+                "Bila alamat itu terdaftar sebagai akun staf aktif, tautan untuk mengatur ulang kata sandi sudah "
+                "dikirim. Periksa kotak masuk Anda."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot.html", form=form), status
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
-@login_required
-def revoke_token(token_id: int):
-    """Revoke one of my tokens."""
-    services.revoke_token(current_user, token_id)
-    db.session.commit()
-    flash(_("Token dicabut."), "success")
-    return redirect(url_for("accounts.tokens"))
-
-
-@bp.get("/manage/users")
-@login_required
-@require_role("admin")
-def users():
-    """All staff users (admin)."""
-    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("accounts/users.html", users=rows, form=UserForm(formdata=None))
-
-
-@bp.post("/manage/users")
-@login_required
-@require_role("admin")
-def create_user():
-    """Create a staff user (admin)."""
-    form = UserForm()
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from an emailed link (single use, expiring); every session of the user ends."""
+    form = NewPasswordForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            services.create_user(form.email.data, form.password.data or "", form.role.data, form.name.data or "")
-            db.session.commit()
-            flash(_("Pengguna dibuat."), "success")
-            return redirect(url_for("accounts.users"))
+            services.reset_password(
+                token,
+                form.password.data,
+                key=current_app.config["SECRET_KEY"],
+                max_age_seconds=current_app.config["PASSWORD_RESET_MINUTES"] * 60,
+            )
         except DomainError as err:
             db.session.rollback()
-            for name, msg in err.fields.items():
-                if name in form:
-                    form[name].errors = [*form[name].errors, _(msg)]
-    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("accounts/users.html", users=rows, form=form), 422
-
-
-@bp.post("/manage/users/<int:user_id>")
-@login_required
-@require_role("admin")
-def update_user(user_id: int):
-    """Change a user's role, active flag or password (admin)."""
-    user = db.session.get(User, user_id) or abort(404)
-    form = UserForm()
-    form.email.data = user.email
-    if not form.validate_on_submit():
-        flash(_("Data pengguna tidak valid."), "error")
-        return redirect(url_for("accounts.users"))
-    user.role, user.active, user.name = form.role.data, bool(form.active.data), form.name.data or user.name
-    if form.password.data:
-        user.set_password(form.password.data)
-        user.session_version += 1
-    from bimtek.core import audit
-
-    audit.record("user.update", user, details={"role": user.role, "active": user.active})
-    db.session.commit()
-    flash(_("Pengguna diperbarui."), "success")
-    return redirect(url_for("accounts.users"))
-
-
-@bp.route("/manage/events/<int:event_id>/staff", methods=["GET", "POST"])
-@login_required
-@require_role("admin")
-def event_staff(event_id: int):
-    """Assign staff to an event (admin)."""
-    event = db.session.get(Event, event_id) or abort(404)
-    form = AssignForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
-            flash(_("Tidak ada staf dengan email itu."), "error")
+            if err.code.startswith("reset_"):
+                log_refusal(err.code, 400)
+                return render_template("accounts/reset.html", form=None, expired=True), 400
+            form.password.errors = [*form.password.errors, err.message]
+            status = 422
         else:
-            services.assign(user, event.id)
             db.session.commit()
-            flash(_("Staf ditugaskan."), "success")
-            return redirect(url_for("accounts.event_staff", event_id=event.id))
-    rows = (
-        db.session.execute(
-            select(User).join(EventStaff, EventStaff.user_id == User.id).where(EventStaff.event_id == event.id)
-        )
-        .scalars()
-        .all()
-    )
-    return render_template("accounts/event_staff.html", event=event, staff=rows, form=form)
+            flash(_("Kata sandi diperbarui. Silakan masuk dengan kata sandi baru."), "success")
+            return redirect(url_for("accounts.login"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/reset.html", form=form, expired=False), status
 
 
-@bp.post("/manage/events/<int:event_id>/staff/<int:user_id>/remove")
-@login_required
-@require_role("admin")
-def remove_staff(event_id: int, user_id: int):
-    """Remove a staff member from an event (admin)."""
-    user = db.session.get(User, user_id) or abort(404)
-    services.unassign(user, event_id)
-    db.session.commit()
-    flash(_("Staf dilepas dari kegiatan."), "success")
-    return redirect(url_for("accounts.event_staff", event_id=event_id))
+# The account and user-administration pages register their views on the same blueprint.
+import bimtek.accounts.views_account  # noqa: E402, F401
+import bimtek.accounts.views_users  # noqa: E402, F401

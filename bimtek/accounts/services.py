@@ -6,17 +6,22 @@ import hashlib
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
+from flask import has_request_context
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from bimtek.accounts import sessions
 from bimtek.accounts.models import ROLES, ApiToken, EventStaff, User
+from bimtek.accounts.passwords import MIN_LENGTH, weakness
 from bimtek.core import audit
 from bimtek.core.time import utcnow
 from bimtek.errors import Conflict, Invalid, NotFound
 from bimtek.extensions import db
 
 TOKEN_PREFIX = "bt_"  # noqa: S105 (a marker, not a secret)
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH
 _DUMMY_HASH = generate_password_hash("timing-equaliser")
 
 
@@ -29,8 +34,9 @@ def create_user(email: str, password: str, role: str, name: str = "", *, actor=N
         errors["email"] = "Alamat email tidak valid."
     if role not in ROLES:
         errors["role"] = "Peran harus admin, organizer, atau checkin."
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = f"Kata sandi minimal {MIN_PASSWORD} karakter."
+    problem = password_problem(password, name=name, email=email)
+    if problem:
+        errors["password"] = problem
     if errors:
         raise Invalid("invalid", "Data pengguna tidak valid.", fields=errors)
     if db.session.scalar(select(User).where(User.email == email)):
@@ -41,6 +47,49 @@ def create_user(email: str, password: str, role: str, name: str = "", *, actor=N
     db.session.flush()
     audit.record("user.create", user, actor=actor, details={"role": role})
     return user
+
+
+# Why a password is refused, in words a person can act on (translated at the edge).
+PASSWORD_MESSAGES = {
+    "too_short": _l("Kata sandi minimal 10 karakter."),
+    "too_long": _l("Kata sandi maksimal 200 karakter."),
+    "personal": _l("Kata sandi tidak boleh memuat nama atau alamat email Anda."),
+    "guessable": _l(
+        "Kata sandi terlalu mudah ditebak (kata sandi umum, deret angka atau urutan tombol keyboard). "
+        "Gunakan gabungan beberapa kata yang tidak berhubungan."
+    ),
+}
+
+
+def password_problem(password: str, *, name: str = "", email: str = "") -> str | None:
+    """The Indonesian reason a password is refused, or None when it is strong enough."""
+    code = weakness(password or "", name=name or "", email=email or "")
+    return _text(PASSWORD_MESSAGES[code]) if code else None
+
+
+def _text(message) -> str:
+    """A translated message; outside a request (the CLI) in Indonesian."""
+    if has_request_context():
+        return str(message)
+    with force_locale("id"):
+        return str(message)
+
+
+def change_password(user: User, password: str, *, reason: str = "password", actor=None) -> None:
+    """Set a new password (checked for strength) and end every session of the user; flushes."""
+    problem = password_problem(password, name=user.name, email=user.email)
+    if problem:
+        raise Invalid("weak_password", problem, fields={"password": problem})
+    user.set_password(password)
+    sessions.end_all_sessions(user, reason, actor=actor)
+    audit.record("user.password", user, actor=actor, details={"reason": reason})
+
+
+def set_active(user: User, active: bool, *, actor=None) -> None:
+    """Activate or deactivate a user; deactivation ends every session at once."""
+    if user.active and not active:
+        sessions.end_all_sessions(user, "deactivated", actor=actor)
+    user.active = active
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -112,3 +161,30 @@ def user_for_token(secret: str) -> User | None:
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user
+
+
+RESET_INVALID = _l("Tautan atur ulang tidak berlaku atau sudah kedaluwarsa.")
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset email when an active user has this address; silent otherwise (same answer either way)."""
+    from bimtek.accounts.tasks import email_password_reset
+
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is not None and user.active:
+        email_password_reset(user.id)
+
+
+def reset_password(token: str, password: str, *, key: str, max_age_seconds: int) -> User:
+    """Set a new password from a reset link; the link then stops working and every session ends; flushes."""
+    from bimtek.accounts.resets import ResetTokenError, matches, read_reset_token
+
+    try:
+        user_id, fingerprint = read_reset_token(token, key=key, max_age_seconds=max_age_seconds)
+    except ResetTokenError as err:
+        raise Invalid(f"reset_{err.code}", _text(RESET_INVALID), status=400) from err
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not matches(user.password_hash, fingerprint):
+        raise Invalid("reset_used", _text(RESET_INVALID), status=400)
+    change_password(user, password, reason="reset", actor=user)
+    return user
