@@ -190,8 +190,8 @@ def seed_registrations(app, event_id: int, n: int) -> None:
 
     from sqlalchemy import insert
 
+    from bimtek.core.codes import new_private_token, new_registration_code
     from bimtek.extensions import db
-    from bimtek.registration.codes import new_private_token, new_registration_code
     from bimtek.registration.models import Registration
     from bimtek.registration.names import name_search_key
 

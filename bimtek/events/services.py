@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bimtek.accounts import services as accounts
 from bimtek.core import audit
+from bimtek.core.tickets import generate_event_keypair
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError, Invalid
 from bimtek.events.models import SPEAKER_ROLES, Event, EventSession, Speaker
 from bimtek.extensions import db
 from bimtek.reference import regions
-from bimtek.registration.tickets import generate_event_keypair
 
 EVENT_FIELDS = (
     "title", "code", "description", "organizer_unit", "venue_name", "venue_address", "city", "province_code",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.accounts.access import public
+from bimtek.core.tickets import qr_png, qr_svg
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -17,7 +18,6 @@ from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MO
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
 from bimtek.registration.phone import format_phone
-from bimtek.registration.tickets import qr_png, qr_svg
 
 
 def _by_token(token: str) -> Registration:

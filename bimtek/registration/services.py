@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek.core import audit
+from bimtek.core.codes import new_private_token, new_registration_code, normalize_code
+from bimtek.core.tickets import TicketMode, encode_ticket
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid
 from bimtek.events.models import MODES, Event
 from bimtek.extensions import db
 from bimtek.reference import regions
-from bimtek.registration.codes import new_private_token, new_registration_code, normalize_code
 from bimtek.registration.models import (
     EMPLOYMENT_STATUSES,
     INSTITUTION_TYPES,
@@ -31,7 +32,6 @@ from bimtek.registration.models import (
 from bimtek.registration.names import PersonNameError, name_search_key, normalize_person_name
 from bimtek.registration.nip import NipError, normalize_nip
 from bimtek.registration.phone import PhoneError, normalize_phone
-from bimtek.registration.tickets import TicketMode, encode_ticket
 
 CONSENT_VERSION = "2024-10-v1"
 DUPLICATE = "Email atau NIP ini sudah terdaftar pada kegiatan ini."

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import JSON, insert, select, update
 
 from bimtek.core import audit
+from bimtek.core.codes import new_private_token, new_registration_code
 from bimtek.core.models import AuditLog
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
@@ -22,7 +23,6 @@ from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.reference import regions
 from bimtek.registration import services
-from bimtek.registration.codes import new_private_token, new_registration_code
 from bimtek.registration.models import Registration
 from bimtek.registration.names import name_search_key
 from bimtek.registration.spreadsheet import ImportFileError, read_table
