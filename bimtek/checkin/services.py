@@ -365,10 +365,10 @@ def walk_in(
     (the caller rolls back) rather than leaving a waitlisted registration behind.
     """
     now = now or utcnow()
-    data = registration_services.validate_participant(event, {**raw, "mode": "onsite"}, now=now)
-    reg = registration_services.create_registration(event, data, now=now, source="walkin", ip=ip, actor=staff)
-    if reg.status != "confirmed":
-        raise Conflict("full", "Kursi luring sudah penuh: peserta tidak dapat didaftarkan di tempat.")
+    # The walk-in channel's policy refuses (Conflict "full") when no on-site seat is free.
+    reg = registration_services.register(
+        event, {**raw, "mode": "onsite"}, channel="walkin", now=now, ip=ip, actor=staff
+    )
     return check_in(
         event, None, registration=reg, staff=staff, session_id=session_id, gate=gate, device=device,
         source="walkin", now=now,
