@@ -174,15 +174,23 @@ def update_event(event: Event, raw: dict, *, user) -> Event:
     return event
 
 
+# action -> (the status it must start from, None for any; the status it ends in). The one door for event
+# status: the organizer's buttons and POST /api/v1/events/{id}/publish both call change_status.
 TRANSITIONS = {"publish": ("draft", "published"), "close": ("published", "closed"), "archive": (None, "archived"),
                "reopen": ("closed", "published")}  # fmt: skip
+# Refusals in words, never with a raw status code in them.
+REFUSALS = {
+    "publish": "Hanya kegiatan berstatus draf yang dapat diterbitkan.",
+    "close": "Hanya kegiatan yang sedang terbit yang dapat ditutup.",
+    "reopen": "Hanya kegiatan yang ditutup yang dapat dibuka kembali.",
+}
 
 
 def change_status(event: Event, action: str, *, user) -> Event:
     """Publish, close, reopen or archive an event."""
     source, target = TRANSITIONS[action]
     if source is not None and event.status != source:
-        raise DomainError("bad_transition", f"Kegiatan berstatus {event.status} tidak dapat di-{action}.", status=409)
+        raise DomainError("bad_transition", REFUSALS[action], status=409)
     if action == "publish" and not event.sessions:
         raise DomainError("no_sessions", "Tambahkan minimal satu sesi sebelum menerbitkan kegiatan.", status=409)
     event.status = target

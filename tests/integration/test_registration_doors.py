@@ -175,3 +175,30 @@ def test_required_fields_say_so(app, field, value, message):
     with pytest.raises(Invalid) as err:
         services.validate_participant(event, registration_data(**{field: value}), now=datetime.now(UTC))
     assert err.value.fields[field] == message
+
+
+WHOLE_SUBJECTS = {
+    "confirmed": "Pendaftaran diterima: {}",
+    "approved": "Pendaftaran disetujui: {}",
+    "promoted": "Anda mendapat kursi: {}",
+    "mode_changed": "Cara mengikuti diubah: {}",
+    "reissued": "Tiket baru: {}",
+    "rejected": "Pendaftaran tidak disetujui: {}",
+    "cancelled": "Pendaftaran dibatalkan: {}",
+    "manage_link": "Tautan kelola pendaftaran: {}",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WHOLE_SUBJECTS))
+def test_every_participant_email_subject_carries_the_title(app, kind):
+    """Each subject whole, sent through the job the way the worker runs it: outside any request."""
+    from flask import has_request_context
+
+    from bimtek.registration.tasks import email_registration
+
+    event = make_event(title="Bimtek 100% Aman")  # a "%" in the title must not break the placeholder
+    reg = make_registration(event)
+    clear_outbox()
+    assert not has_request_context()
+    email_registration(reg.id, kind)
+    assert [m.subject for m in outbox()] == [WHOLE_SUBJECTS[kind].format("Bimtek 100% Aman")]

@@ -23,6 +23,8 @@ PURE = [
     "names.py",
     "../core/codes.py",
     "../core/tickets.py",
+    "channels.py",
+    "search_words.py",
 ]
 
 
