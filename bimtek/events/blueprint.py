@@ -11,8 +11,8 @@ GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 URLS = (
     ("/", public.public_list, GET),
     ("/e/<slug>", public.public_detail, GET),
+    ("/manage/events", manage.manage_list, GET),  # first: url_for builds this one
     ("/manage", manage.manage_list, GET),
-    ("/manage/events", manage.manage_list, GET),
     ("/manage/events/new", manage.manage_new, BOTH),
     ("/manage/events/<int:event_id>", manage.manage_detail, GET),
     ("/manage/events/<int:event_id>/edit", manage.manage_edit, BOTH),

@@ -35,7 +35,7 @@ def upgrade():
         unique=False,
     )
     # Existing registrations get their words, folded by the same pure function the app uses.
-    from bimtek.registration.search_words import words
+    from bimtek.registration.names import search_words as words
 
     bind = op.get_bind()
     table = sa.table(

@@ -24,7 +24,6 @@ PURE = [
     "../core/codes.py",
     "../core/tickets.py",
     "channels.py",
-    "search_words.py",
 ]
 
 

@@ -15,7 +15,7 @@ from bimtek.events.models import MODES
 from bimtek.extensions import db
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration, RegistrationWord
 from bimtek.registration.names import name_search_key
-from bimtek.registration.search_words import words
+from bimtek.registration.names import search_words as words
 
 SEARCH_FIELDS = ("auto", "name", "email", "nip", "institution", "code")
 _TOP = "\U0010ffff"

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 
 from bimtek.extensions import db
 from bimtek.registration.models import RegistrationWord
-from bimtek.registration.search_words import words
+from bimtek.registration.names import search_words as words
 
 NAME, INSTITUTION = "n", "i"
 
