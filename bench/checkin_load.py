@@ -132,11 +132,11 @@ def prepare(url: str, instance: Path, tickets: int, ticket_file: Path) -> tuple[
     """Schema, one event, `tickets` confirmed on-site registrations, a check-in user and token."""
     from bimtek import create_app
     from bimtek.accounts import services as accounts
+    from bimtek.core.codes import new_private_token, new_registration_code
+    from bimtek.core.tickets import encode_ticket
     from bimtek.events import services as events
     from bimtek.extensions import db
-    from bimtek.registration.codes import new_private_token, new_registration_code
     from bimtek.registration.models import Registration
-    from bimtek.registration.tickets import encode_ticket
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
     with app.app_context():

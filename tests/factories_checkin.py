@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bimtek.accounts import services as accounts
+from bimtek.core.tickets import encode_ticket
 from bimtek.extensions import db
-from bimtek.registration.tickets import encode_ticket
 from tests.factories import make_user
 
 

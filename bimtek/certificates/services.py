@@ -35,13 +35,13 @@ from bimtek.certificates.models import (
     CertificateSettings,
 )
 from bimtek.core import audit
+from bimtek.core.codes import format_code, new_registration_code, normalize_code
 from bimtek.core.spreadsheet import safe_cell
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid, NotFound
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.i18n import format_long_date, format_short_date, to_zone
-from bimtek.registration.codes import format_code, new_registration_code, normalize_code
 from bimtek.registration.models import Registration
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"

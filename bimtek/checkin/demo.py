@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bimtek.checkin import services
+from bimtek.core.tickets import encode_ticket
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.registration.tickets import encode_ticket
 
 
 def seed(ctx: dict) -> None:

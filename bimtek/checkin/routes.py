@@ -17,13 +17,13 @@ from bimtek.accounts.access import can, event_view
 from bimtek.checkin import export, services
 from bimtek.checkin.models import CheckIn
 from bimtek.core import audit
+from bimtek.core.tickets import encode_ticket
 from bimtek.core.time import as_utc
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.i18n import format_long_date
 from bimtek.nav import add_event_tab
 from bimtek.registration.models import INSTITUTION_TYPES, Registration
-from bimtek.registration.tickets import encode_ticket
 
 bp = Blueprint("checkin", __name__)
 add_event_tab("checkin.live", _l("Check-in"), "checkin", 30)

@@ -23,15 +23,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bimtek.accounts.models import User
 from bimtek.checkin.models import KINDS, CheckIn, slot_key
 from bimtek.core import audit
+from bimtek.core.codes import normalize_code
+from bimtek.core.tickets import PREFIX, TicketError, decode_ticket
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
-from bimtek.registration.codes import normalize_code
 from bimtek.registration.models import Registration
 from bimtek.registration.names import name_search_key
-from bimtek.registration.tickets import PREFIX, TicketError, decode_ticket
 
 # An offline scan uploaded this long after it happened is marked as a late upload.
 LATE_AFTER = timedelta(minutes=2)
@@ -365,10 +365,10 @@ def walk_in(
     (the caller rolls back) rather than leaving a waitlisted registration behind.
     """
     now = now or utcnow()
-    data = registration_services.validate_participant(event, {**raw, "mode": "onsite"}, now=now)
-    reg = registration_services.create_registration(event, data, now=now, source="walkin", ip=ip, actor=staff)
-    if reg.status != "confirmed":
-        raise Conflict("full", "Kursi luring sudah penuh: peserta tidak dapat didaftarkan di tempat.")
+    # The walk-in channel's policy refuses (Conflict "full") when no on-site seat is free.
+    reg = registration_services.register(
+        event, {**raw, "mode": "onsite"}, channel="walkin", now=now, ip=ip, actor=staff
+    )
     return check_in(
         event, None, registration=reg, staff=staff, session_id=session_id, gate=gate, device=device,
         source="walkin", now=now,

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bimtek.accounts import services as accounts
 from bimtek.core import audit
+from bimtek.core.tickets import generate_event_keypair
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError, Invalid
 from bimtek.events.models import SPEAKER_ROLES, Event, EventSession, Speaker
 from bimtek.extensions import db
 from bimtek.reference import regions
-from bimtek.registration.tickets import generate_event_keypair
 
 EVENT_FIELDS = (
     "title", "code", "description", "organizer_unit", "venue_name", "venue_address", "city", "province_code",
@@ -174,15 +174,23 @@ def update_event(event: Event, raw: dict, *, user) -> Event:
     return event
 
 
+# action -> (the status it must start from, None for any; the status it ends in). The one door for event
+# status: the organizer's buttons and POST /api/v1/events/{id}/publish both call change_status.
 TRANSITIONS = {"publish": ("draft", "published"), "close": ("published", "closed"), "archive": (None, "archived"),
                "reopen": ("closed", "published")}  # fmt: skip
+# Refusals in words, never with a raw status code in them.
+REFUSALS = {
+    "publish": "Hanya kegiatan berstatus draf yang dapat diterbitkan.",
+    "close": "Hanya kegiatan yang sedang terbit yang dapat ditutup.",
+    "reopen": "Hanya kegiatan yang ditutup yang dapat dibuka kembali.",
+}
 
 
 def change_status(event: Event, action: str, *, user) -> Event:
     """Publish, close, reopen or archive an event."""
     source, target = TRANSITIONS[action]
     if source is not None and event.status != source:
-        raise DomainError("bad_transition", f"Kegiatan berstatus {event.status} tidak dapat di-{action}.", status=409)
+        raise DomainError("bad_transition", REFUSALS[action], status=409)
     if action == "publish" and not event.sessions:
         raise DomainError("no_sessions", "Tambahkan minimal satu sesi sebelum menerbitkan kegiatan.", status=409)
     event.status = target

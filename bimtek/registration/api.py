@@ -13,7 +13,7 @@ from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration import notify, services, tasks
 from bimtek.registration.models import Registration
-from bimtek.registration.public import throttle
+from bimtek.registration.views_public import throttle
 
 
 @api_bp.post("/events/<int:event_id>/registrations")
@@ -30,7 +30,7 @@ def create_registration(event_id: int):
         if name not in ("consent", "answers") and value is not None and not isinstance(value, str):
             raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields={name: "Harus berupa teks."})
     now = utcnow()
-    reg = services.register_participant(event, raw, now=now, ip=request.remote_addr, source="api")
+    reg = services.register(event, raw, channel="api", now=now, ip=request.remote_addr)
     # Build the answer before commit: no reload round trip after it.
     body = {
         "id": reg.id,
@@ -86,18 +86,8 @@ def patch_registration(obj):
             emails.append((promoted.id, "promoted"))
     target = raw.get("status")
     if target and target != obj.status:
-        if target == "confirmed" and obj.status == "pending":
-            services.approve(obj, now=now, actor=user)
-            emails.append((obj.id, "approved"))
-        elif target == "confirmed" and obj.status == "waitlisted":
-            services.promote(obj, now=now, actor=user)
-            emails.append((obj.id, "promoted"))
-        elif target == "rejected":
-            services.reject(obj, now=now, actor=user)
-            emails.append((obj.id, "rejected"))
-        else:
-            raise Invalid("invalid", "Perubahan status tidak diizinkan.", status=409,
-                          fields={"status": "Gunakan /cancel untuk membatalkan."})  # fmt: skip
+        action = services.action_for_target(obj.status, target)
+        emails += services.transition(obj, action, now=now, actor=user).emails
     body = services.registration_json(obj)
     db.session.commit()
     for reg_id, kind in emails:
@@ -112,13 +102,12 @@ def cancel_registration(obj):
     """Cancel; the freed seat goes to the first person waiting, in the same transaction."""
     raw = request.get_json(silent=True) or {}
     reason = raw.get("reason", "") if isinstance(raw, dict) else ""
-    promoted = services.cancel_registration(obj, now=utcnow(), actor=acting_user(), reason=str(reason)[:500])
+    outcome = services.transition(obj, "cancel", now=utcnow(), actor=acting_user(), reason=str(reason)[:500])
     body = services.registration_json(obj)
-    body["promoted_id"] = promoted.id if promoted else None
+    body["promoted_id"] = outcome.promoted.id if outcome.promoted else None
     db.session.commit()
-    tasks.email_registration(obj.id, "cancelled")
-    if promoted:
-        tasks.email_registration(promoted.id, "promoted")
+    for reg_id, kind in outcome.emails:
+        tasks.email_registration(reg_id, kind)
     return jsonify(body)
 
 
@@ -195,7 +184,7 @@ openapi.document("/registrations/{registration_id}", "get", {
                   **openapi.errors(401, 403, 404)},
 })  # fmt: skip
 openapi.document("/registrations/{registration_id}", "patch", {
-    "summary": "Correct data, move mode, or change status (confirmed from pending/waitlisted, rejected)",
+    "summary": "Correct data, move mode, or change status (confirmed from pending/waitlisted, rejected, cancelled)",
     "security": _sec, "parameters": _rid,
     "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
                     "properties": {**_input_props, "status": _status}}}}},

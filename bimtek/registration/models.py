@@ -141,3 +141,28 @@ class RegistrationQuestion(db.Model):
 
     def __repr__(self) -> str:
         return f"<RegistrationQuestion {self.id} {self.kind}>"
+
+
+# Folded words compare in code-point order on both databases ("C" on PostgreSQL, BINARY on SQLite), so a
+# prefix is an index range.
+_WORD = String(60).with_variant(String(60, collation="C"), "postgresql")
+
+
+class RegistrationWord(db.Model):
+    """One folded word of a participant's name (part "n") or instansi (part "i"), for "starts a word" search.
+
+    "maharani" finds "Budi Maharani" and "keuangan" finds "Kementerian Keuangan": each word of the query
+    must start some word of the person, as an index range on (event_id, word) on both databases. Written
+    by the registration services whenever a name or instansi is set (see services/search_index.py).
+    """
+
+    __tablename__ = "registration_words"
+    __table_args__ = (Index("ix_registration_words_event_word", "event_id", "word", "part", "registration_id"),)
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[str] = mapped_column(String(1), primary_key=True)
+    word: Mapped[str] = mapped_column(_WORD, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+
+    def __repr__(self) -> str:
+        return f"<RegistrationWord {self.registration_id} {self.part}:{self.word}>"

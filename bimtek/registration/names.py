@@ -9,6 +9,7 @@ printed certificate differ from what an organiser sees on screen.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["MAX_NAME_LENGTH", "PersonNameError", "name_search_key", "normalize_person_name"]
@@ -134,3 +135,16 @@ def name_search_key(name: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _collapse_spaces(text.translate(_FOLD))
+
+
+MAX_WORD = 60
+_WORDS = re.compile(r"\w+")
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct folded words of a name or instansi, for "starts a word" search, in order of appearance.
+
+    "Dr. Ñúñez García, S.Kom." -> ["dr", "nunez", "garcia", "s", "kom"]; the same folding serves the stored
+    words and the typed query, so "NUNEZ", "nuñez" and "nun" all find Ñúñez. Each word is cut at MAX_WORD.
+    """
+    return list(dict.fromkeys(w[:MAX_WORD] for w in _WORDS.findall(name_search_key(text or ""))))

@@ -13,18 +13,19 @@ from bimtek.core.time import utcnow
 from bimtek.i18n import format_clock, format_datetime_long, format_long_date
 from bimtek.registration import services
 from bimtek.registration.ics import event_ics
+from bimtek.registration.labels import MODE_LABELS, STATUS_LABELS
 from bimtek.registration.models import Registration
 from bimtek.registration.ticket_pdf import TicketInfo, ticket_pdf
 
 SUBJECTS = {
-    "confirmed": "Pendaftaran diterima: {title}",
-    "approved": "Pendaftaran disetujui: {title}",
-    "promoted": "Anda mendapat kursi: {title}",
-    "mode_changed": "Cara mengikuti diubah: {title}",
-    "reissued": "Tiket baru: {title}",
-    "rejected": "Pendaftaran tidak disetujui: {title}",
-    "cancelled": "Pendaftaran dibatalkan: {title}",
-    "manage_link": "Tautan kelola pendaftaran: {title}",
+    "confirmed": "Pendaftaran diterima: %(title)s",
+    "approved": "Pendaftaran disetujui: %(title)s",
+    "promoted": "Anda mendapat kursi: %(title)s",
+    "mode_changed": "Cara mengikuti diubah: %(title)s",
+    "reissued": "Tiket baru: %(title)s",
+    "rejected": "Pendaftaran tidak disetujui: %(title)s",
+    "cancelled": "Pendaftaran dibatalkan: %(title)s",
+    "manage_link": "Tautan kelola pendaftaran: %(title)s",
 }
 TEMPLATES = {"rejected": "registration_rejected", "cancelled": "registration_cancelled",
              "manage_link": "registration_manage_link"}  # fmt: skip
@@ -92,8 +93,8 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
             "until": format_clock(event.ends_at, event.timezone, "id"),
             "date": format_long_date(event.starts_at, event.timezone, "id"),
             "venue": venue_text(event),
-            "status_label": services.STATUS_LABELS.get(reg.status, reg.status),
-            "mode_label": services.MODE_LABELS.get(reg.mode, reg.mode),
+            "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
+            "mode_label": str(MODE_LABELS.get(reg.mode, reg.mode)),
             "show_zoom": reg.mode == "online" and reg.status == "confirmed",
             "show_ticket": services.ticket_text(reg) is not None,
             **(extra or {}),

@@ -22,6 +22,7 @@ from bimtek.core.time import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
+from bimtek.registration.services import search_index
 
 ERASED_NAME = "(data dihapus)"
 ERASED_EMAIL_DOMAIN = "dihapus.invalid"
@@ -55,6 +56,7 @@ def erase_registration(reg: Registration, *, actor, reason: str) -> bool:
         .values(display_name=ERASED_NAME, original_name=None, email=None)
     )
     db.session.execute(update(WebhookDelivery).where(WebhookDelivery.registration_id == reg.id).values(email=None))
+    search_index.forget([reg.id])  # an erased name must not be found by its old words
     audit.record("registration.erase", reg, actor=actor, details={"reason": reason})
     db.session.flush()
     return True

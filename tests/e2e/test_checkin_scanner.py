@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bimtek.registration.tickets import qr_png
+from bimtek.core.tickets import qr_png
 from tests.conftest import base_config, skip_or_fail
 from tests.e2e.conftest import CHROMIUM
 from tests.e2e.conftest import CHROMIUM_ARGS as ARGS

@@ -59,9 +59,9 @@ def test_register_see_qr_manage_switch_cancel(live, phone):
     from PIL import Image
     from playwright.sync_api import expect
 
+    from bimtek.core.tickets import decode_ticket
     from bimtek.extensions import db
     from bimtek.registration.models import Registration
-    from bimtek.registration.tickets import decode_ticket
     from tests.factories import make_event
     from tests.factories_registration import outbox
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bimtek.core.models import AuditLog
+from bimtek.core.tickets import decode_ticket
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.registration.tickets import decode_ticket
 from tests.factories import make_event, make_registration, registration_data
 from tests.factories_registration import clear_outbox, form_data, manage_token, outbox
 

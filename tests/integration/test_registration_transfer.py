@@ -92,9 +92,11 @@ def test_import_xlsx_and_bad_files(client, organizer):
     event = make_event(organizer, onsite_capacity=1)
     wb = Workbook()
     ws = wb.active
-    ws.append(["nama", "email", "hp", "jabatan", "jenis_instansi", "instansi", "provinsi", "kabupaten_kota", "mode"])
-    ws.append(["Ahmad", "a@x.go.id", "081234567890", "Staf", "lainnya", "Univ", "21", "21.71", "onsite"])
-    ws.append(["Budi", "b@x.go.id", "081234567891", "Staf", "lainnya", "Univ", "21", "21.71", "onsite"])
+    # unit kerja is required (DOMAIN.md), so the sheet carries it.
+    ws.append(["nama", "email", "hp", "jabatan", "jenis_instansi", "instansi", "unit_kerja", "provinsi",
+               "kabupaten_kota", "mode"])  # fmt: skip
+    ws.append(["Ahmad", "a@x.go.id", "081234567890", "Staf", "lainnya", "Univ", "Humas", "21", "21.71", "onsite"])
+    ws.append(["Budi", "b@x.go.id", "081234567891", "Staf", "lainnya", "Univ", "Humas", "21", "21.71", "onsite"])
     buf = io.BytesIO()
     wb.save(buf)
     url = f"/manage/events/{event.id}/participants/import"

@@ -123,3 +123,20 @@ def test_search_key_matches_prefix_typed_without_accents():
     stored = name_search_key(normalize_person_name("Ni Luh Putu Ayu Sri Dewi Ñoman"))
     assert stored.startswith(name_search_key("ni luh"))
     assert name_search_key("Noman") in stored
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Dr. Ñúñez García, S.Kom.", ["dr", "nunez", "garcia", "s", "kom"]),
+        ("Budi Maharani", ["budi", "maharani"]),
+        ("Kementerian Keuangan", ["kementerian", "keuangan"]),
+        ("O'Neil  O'Neil", ["o", "neil"]),
+        ("", []),
+        ("x" * 80, ["x" * 60]),
+    ],
+)
+def test_search_words_fold_and_split(text, words):
+    from bimtek.registration.names import search_words
+
+    assert search_words(text) == words

@@ -9,7 +9,7 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
 
-from bimtek.registration.tickets import (
+from bimtek.core.tickets import (
     TicketError,
     TicketMode,
     TicketPayload,

@@ -20,20 +20,18 @@ from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.jobs import start_job
 from bimtek.nav import add_event_tab
-from bimtek.registration import services, tasks, transfer
-from bimtek.registration.blueprint import bp
+from bimtek.registration import services, tasks
+from bimtek.registration.forms import BulkEmailForm, ImportForm, QuestionForm
 from bimtek.registration.models import Registration, RegistrationQuestion
-from bimtek.registration.organizer import FILTER_ARGS, filter_args, link_args
-from bimtek.registration.public import upload_dir
+from bimtek.registration.services import export as exporting
+from bimtek.registration.services import imports
 from bimtek.registration.spreadsheet import write_csv, write_xlsx
+from bimtek.registration.views_manage import filter_args, link_args
+from bimtek.registration.views_public import send_answer_file
 
 add_event_tab("registration.questions", _l("Formulir"), "manage", 21)
 
 
-# --- Export, import, bulk email ----------------------------------------------------------------------------
-
-
-@bp.get("/manage/events/<int:event_id>/participants/export")
 @login_required
 @event_view("manage")
 def export(event):
@@ -42,9 +40,8 @@ def export(event):
     args = filter_args()
     if fmt not in ("csv", "xlsx"):
         return render_template("registration/export.html", event=event, args=args, link_args=link_args(args),
-                               columns=transfer.EXPORT_COLUMNS,
-                               default=transfer.DEFAULT_EXPORT)  # fmt: skip
-    headers, rows = transfer.export_rows(event, args, request.args.getlist("columns"), actor=current_user)
+                               columns=exporting.EXPORT_COLUMNS, default=exporting.DEFAULT_EXPORT)  # fmt: skip
+    headers, rows = exporting.export_rows(event, args, request.args.getlist("columns"), actor=current_user)
     db.session.commit()
     name = f"peserta-{event.code.lower()}"
     if fmt == "csv":
@@ -64,22 +61,22 @@ def _upload_path(event, token: str, create: bool = False) -> Path:
     return folder / f"{event.id}-{token}.bin"
 
 
-@bp.route("/manage/events/<int:event_id>/participants/import", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def import_participants(event):
     """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
-    ctx = {"event": event, "aliases": transfer.ALIASES, "errors": {}, "preview": None}
+    ctx = {"event": event, "aliases": imports.ALIASES, "errors": {}, "preview": None}
     if request.method == "GET":
         return render_template("registration/import.html", **ctx)
+    form = ImportForm(request.form)
     upload = request.files.get("file")
-    default_mode = request.form.get("default_mode") or (event.modes[0] if event.modes else "onsite")
+    default_mode = form.default_mode.data or (event.modes[0] if event.modes else "onsite")
     if upload is None or not upload.filename:
         ctx["errors"] = {"file": _("Pilih berkas CSV atau XLSX.")}
         return render_template("registration/import.html", **ctx), 422
     content = upload.read()
     try:
-        preview = transfer.preview_import(event, content, upload.filename, default_mode=default_mode, now=utcnow())
+        preview = imports.preview_import(event, content, upload.filename, default_mode=default_mode, now=utcnow())
     except DomainError as err:
         ctx["errors"] = {"file": _(err.message)}
         return render_template("registration/import.html", **ctx), 422
@@ -89,49 +86,54 @@ def import_participants(event):
     return render_template("registration/import.html", **ctx)
 
 
-@bp.post("/manage/events/<int:event_id>/participants/import/confirm")
 @login_required
 @event_view("manage")
 def import_confirm(event):
     """Save the valid rows of a previewed file (checked again: the list may have changed meanwhile)."""
-    token = request.form.get("token", "")
+    form = ImportForm(request.form)
+    token = form.token.data or ""
     if not _TOKEN.match(token) or not _upload_path(event, token).exists():
         flash(_("Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya."), "error")
         return redirect(url_for("registration.import_participants", event_id=event.id), 303)
     path = _upload_path(event, token)
-    preview = transfer.preview_import(event, path.read_bytes(), request.form.get("filename", "data.csv"),
-                                      default_mode=request.form.get("default_mode", "onsite"), now=utcnow())  # fmt: skip
-    result = transfer.commit_import(event, preview, actor=current_user._get_current_object())
+    preview = imports.preview_import(event, path.read_bytes(), form.filename.data or "data.csv",
+                                     default_mode=form.default_mode.data or "onsite", now=utcnow())  # fmt: skip
+    result = imports.commit_import(event, preview, actor=current_user._get_current_object())
     job = None
-    if request.form.get("notify") == "y" and result.get("registration_ids"):
-        job = start_job("registration.confirm_many", event_id=event.id, total=len(result["registration_ids"]),
-                        user=current_user, params={"registration_ids": result["registration_ids"]})  # fmt: skip
+    # Pending registrations are not confirmed yet: they hear from us when the organizer decides.
+    confirmed_ids = [] if result["pending"] else result["registration_ids"]
+    if form.notify.data and confirmed_ids:
+        job = start_job("registration.confirm_many", event_id=event.id, total=len(confirmed_ids),
+                        user=current_user, params={"registration_ids": confirmed_ids})  # fmt: skip
     db.session.commit()
     path.unlink(missing_ok=True)
     if job is not None:
         tasks.confirm_many(job.id)
-    flash(_("Impor selesai: %(c)s terkonfirmasi, %(w)s daftar tunggu, %(s)s baris dilewati.",
-            c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")  # fmt: skip
+    if result["pending"]:
+        flash(_("Impor selesai: %(p)s menunggu persetujuan, %(s)s baris dilewati.",
+                p=result["pending"], s=result["skipped"]), "success")  # fmt: skip
+    else:
+        flash(_("Impor selesai: %(c)s terkonfirmasi, %(w)s daftar tunggu, %(s)s baris dilewati.",
+                c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")  # fmt: skip
     if job is not None:
         return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
     return redirect(url_for("registration.participants", event_id=event.id), 303)
 
 
-@bp.route("/manage/events/<int:event_id>/participants/email", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def bulk_email(event):
     """Write to the filtered participants through the job queue."""
-    args = filter_args() if request.method == "GET" else {k: request.form.get(k, "") for k in FILTER_ARGS}
-    args = {k: v for k, v in args.items() if v}
+    form = BulkEmailForm(request.form if request.method == "POST" else None)
+    args = filter_args() if request.method == "GET" else form.args()
     conds = services.search_conditions(event.id, args)
     if not args.get("status"):
         conds.append(Registration.status.in_(services.ACTIVE_STATUSES))
     ids = db.session.scalars(select(Registration.id).where(*conds).order_by(Registration.id)).all()
     errors = {}
     if request.method == "POST":
-        subject = request.form.get("subject", "").strip()
-        body = request.form.get("body", "").strip()
+        subject = (form.subject.data or "").strip()
+        body = (form.body.data or "").strip()
         if not subject or len(subject) > 200:
             errors["subject"] = _("Subjek wajib diisi (maksimal 200 karakter).")
         if not body:
@@ -145,11 +147,10 @@ def bulk_email(event):
             db.session.commit()
             tasks.bulk_email(job.id)
             return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
-    return render_template("registration/bulk_email.html", event=event, args=args, link_args=link_args(args), count=len(ids), errors=errors,
-                           values=request.form), (422 if errors else 200)  # fmt: skip
+    return render_template("registration/bulk_email.html", event=event, args=args, link_args=link_args(args),
+                           count=len(ids), errors=errors, values=request.form), (422 if errors else 200)  # fmt: skip
 
 
-@bp.get("/manage/events/<int:event_id>/jobs/<int:job_id>")
 @login_required
 @event_view("manage")
 def job_progress(event, job_id: int):
@@ -159,8 +160,6 @@ def job_progress(event, job_id: int):
         abort(404)
     return render_template("registration/job.html", event=event, job=job)
 
-
-# --- Extra questions ---------------------------------------------------------------------------------------
 
 QUESTION_KIND_LABELS = {
     "short": _l("Jawaban singkat"),
@@ -172,16 +171,16 @@ QUESTION_KIND_LABELS = {
 }
 
 
-@bp.route("/manage/events/<int:event_id>/questions", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def questions(event):
     """The event's extra registration questions (e.g. surat tugas upload)."""
     errors, values, status = {}, {}, 200
     if request.method == "POST":
+        form = QuestionForm(request.form)
         values = request.form.to_dict()
         try:
-            services.add_question(event, values, actor=current_user._get_current_object())
+            services.add_question(event, form.data, actor=current_user._get_current_object())
             db.session.commit()
             flash(_("Pertanyaan ditambahkan."), "success")
             return redirect(url_for("registration.questions", event_id=event.id), 303)
@@ -199,7 +198,6 @@ def _event_question(event, question_id: int) -> RegistrationQuestion:
     return q
 
 
-@bp.post("/manage/events/<int:event_id>/questions/<int:question_id>/delete")
 @login_required
 @event_view("manage")
 def delete_question(event, question_id: int):
@@ -210,21 +208,6 @@ def delete_question(event, question_id: int):
     return redirect(url_for("registration.questions", event_id=event.id), 303)
 
 
-def send_answer_file(reg: Registration, question_id: int):
-    """Serve an uploaded answer as a download, under its checked type."""
-    answer = (reg.answers or {}).get(str(question_id))
-    if not isinstance(answer, dict) or not services.STORED_FILE.match(answer.get("file", "")):
-        abort(404)
-    path = upload_dir(reg.event_id) / answer["file"]
-    if not path.is_file():
-        abort(404)
-    # Files are at most 5 MB: read them whole, so no file handle outlives the request.
-    resp = Response(path.read_bytes(), mimetype=answer.get("type", "application/octet-stream"))
-    resp.headers.set("Content-Disposition", "attachment", filename=answer.get("name") or answer["file"])
-    return resp
-
-
-@bp.get("/manage/registrations/<int:registration_id>/files/<int:question_id>")
 @login_required
 @object_view(Registration, "registration_id", "manage")
 def answer_file(obj: Registration, question_id: int):

@@ -1,4 +1,4 @@
-"""Organizer pages: the participant list of an event, one participant's detail and actions."""
+"""Organizer pages: the participant list of an event, one participant's detail, actions and corrections."""
 
 from __future__ import annotations
 
@@ -16,18 +16,15 @@ from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.reference import regions
 from bimtek.registration import services, tasks
-from bimtek.registration.blueprint import bp
+from bimtek.registration.forms import ActionForm, DataRequestForm, FilterForm, ParticipantForm
 from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, STATUS_LABELS
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
-from bimtek.registration.public import form_context, form_input, register_from_form
+from bimtek.registration.views_public import form_context, region_names, register_from_form
 
 add_event_tab("registration.participants", _l("Peserta"), "manage", 20)
 
 PER_PAGE = 50
-FILTER_ARGS = ("q", "field", "status", "mode", "institution_type", "province_code")
-
-
 PERSONAL_ARGS = ("q", "field")
 SEARCH_SESSION_KEY = "participant_search"
 
@@ -39,7 +36,7 @@ def filter_args() -> dict:
     and browser history: the form posts it, it is kept in the signed session cookie, and links carry
     only `sq=1` ("use my saved search").
     """
-    args = {k: request.args.get(k, "") for k in FILTER_ARGS if request.args.get(k)}
+    args = FilterForm(request.args).args()
     saved = session.get(SEARCH_SESSION_KEY) or {}
     if request.args.get("sq") and saved.get("event_id") == (request.view_args or {}).get("event_id"):
         args.update({k: saved[k] for k in PERSONAL_ARGS if saved.get(k)})
@@ -54,19 +51,16 @@ def link_args(args: dict) -> dict:
     return out
 
 
-@bp.route("/manage/events/<int:event_id>/participants", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def participants(event):
     """Participants of an event: search, filters, counts, pages (the search form posts, see filter_args)."""
     if request.method == "POST":
-        args = {k: request.form.get(k, "").strip() for k in FILTER_ARGS if request.form.get(k, "").strip()}
+        args = FilterForm(request.form).args()
         session[SEARCH_SESSION_KEY] = {"event_id": event.id, **{k: args.get(k, "") for k in PERSONAL_ARGS}}
         return redirect(url_for("registration.participants", event_id=event.id, **link_args(args)), 303)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(1, page)
     args = filter_args()
     rows, total = services.search(event.id, args, page=page, per_page=PER_PAGE)
     requests_open = db.session.scalar(
@@ -74,38 +68,25 @@ def participants(event):
                                                                DataRequest.status == "open")
     )  # fmt: skip
     return render_template(
-        "registration/participants.html",
-        event=event,
-        rows=rows,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
-        args=args,
-        link_args=link_args(args),
-        counts=services.counts(event.id),
-        requests_open=requests_open,
-        provinces=regions.provinces(),
-        status_labels=STATUS_LABELS,
-        mode_labels=MODE_LABELS,
-        institution_labels=INSTITUTION_LABELS,
-        search_fields=services.SEARCH_FIELDS,
-        count_cap=services.COUNT_CAP,
-    )
+        "registration/participants.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
+        args=args, link_args=link_args(args), counts=services.counts(event.id), requests_open=requests_open,
+        provinces=regions.provinces(), status_labels=STATUS_LABELS, mode_labels=MODE_LABELS,
+        institution_labels=INSTITUTION_LABELS, search_fields=services.SEARCH_FIELDS, count_cap=services.COUNT_CAP,
+    )  # fmt: skip
 
 
-@bp.route("/manage/events/<int:event_id>/participants/new", methods=["GET", "POST"])
 @login_required
 @event_view("manage")
 def add_participant(event):
-    """Add a participant by hand (e.g. an invited official); the same rules as the public form."""
+    """Add a participant by hand (e.g. an invited official); the same door as the public form."""
     values: dict = {"mode": event.modes[0] if event.modes else ""}
     errors: dict = {}
     duplicate, status = False, 200
     if request.method == "POST":
-        values = form_input(request.form)
-        values["accept_waitlist"] = request.form.get("accept_waitlist") in ("y", "on", "1")
+        form = ParticipantForm(request.form)
+        values = {**form.participant_data(), "accept_waitlist": form.accept_waitlist.data}
         try:
-            reg = register_from_form(event, values, now=utcnow(), source="manual", ip=request.remote_addr,
+            reg = register_from_form(event, form, channel="manual", ip=request.remote_addr,
                                      actor=current_user._get_current_object())  # fmt: skip
         except DomainError as err:
             duplicate = err.code == "duplicate"
@@ -118,7 +99,6 @@ def add_participant(event):
     return render_template("registration/form.html", values=values, errors=errors, duplicate=duplicate, **ctx), status
 
 
-@bp.get("/manage/registrations/<int:registration_id>")
 @login_required
 @object_view(Registration, "registration_id", "manage")
 def detail(obj: Registration):
@@ -126,78 +106,74 @@ def detail(obj: Registration):
     reg = obj
     audit.record("registration.view", reg)
     db.session.commit()
-    try:
-        province, regency = regions.province(reg.province_code).name, regions.regency(reg.regency_code).name
-    except regions.RegionError:
-        province, regency = reg.province_code, reg.regency_code
+    province, regency = region_names(reg)
     requests_ = db.session.scalars(
         select(DataRequest).where(DataRequest.registration_id == reg.id).order_by(DataRequest.created_at)
     ).all()
     return render_template(
-        "registration/detail.html",
-        event=reg.event,
-        reg=reg,
-        history=audit.history("registration", reg.id),
-        questions=services.event_questions(reg.event_id),
-        data_requests=requests_,
-        province=province,
-        regency=regency,
-        nip_display=format_nip(reg.nip) if reg.nip else "",
-        status_labels=STATUS_LABELS,
-        mode_labels=MODE_LABELS,
-        employment_labels=EMPLOYMENT_LABELS,
-        institution_labels=INSTITUTION_LABELS,
-    )
+        "registration/detail.html", event=reg.event, reg=reg, history=audit.history("registration", reg.id),
+        questions=services.event_questions(reg.event_id), data_requests=requests_, province=province,
+        regency=regency, nip_display=format_nip(reg.nip) if reg.nip else "", status_labels=STATUS_LABELS,
+        mode_labels=MODE_LABELS, employment_labels=EMPLOYMENT_LABELS, institution_labels=INSTITUTION_LABELS,
+    )  # fmt: skip
 
 
-ACTIONS = {
-    "approve": (lambda reg, now, user: services.approve(reg, now=now, actor=user), "approved", _l("Disetujui.")),
-    "reject": (lambda reg, now, user: services.reject(reg, now=now, actor=user, reason=request.form.get("reason", "")),
-               "rejected", _l("Ditolak.")),
-    "cancel": (lambda reg, now, user: services.cancel_registration(reg, now=now, actor=user,
-                                                                   reason=request.form.get("reason", "")),
-               "cancelled", _l("Pendaftaran dibatalkan.")),
-    "move": (lambda reg, now, user: services.switch_mode(reg, request.form.get("mode", ""), now=now, actor=user),
-             "mode_changed", _l("Cara mengikuti diubah.")),
-    "promote": (lambda reg, now, user: services.promote(reg, now=now, actor=user), "promoted", _l("Diberi kursi.")),
-    "reissue": (lambda reg, now, user: services.reissue_ticket(reg, now=now, actor=user), "reissued",
-                _l("Tiket baru diterbitkan.")),
-    "resend": (lambda reg, now, user: audit.record("registration.resend", reg, actor=user), "confirmed",
-               _l("Konfirmasi dikirim ulang.")),
-}  # fmt: skip
+MESSAGES = {
+    "approve": _l("Disetujui."),
+    "reject": _l("Ditolak."),
+    "cancel": _l("Pendaftaran dibatalkan."),
+    "promote": _l("Diberi kursi."),
+    "move": _l("Cara mengikuti diubah."),
+    "reissue": _l("Tiket baru diterbitkan."),
+    "resend": _l("Konfirmasi dikirim ulang."),
+}
 
 
-@bp.post("/manage/registrations/<int:registration_id>/action")
+def _other_action(name: str, reg: Registration, form: ActionForm, user) -> list[tuple[int, str]]:
+    """Actions that are not status changes: mode, new ticket, re-send; returns the emails to send."""
+    now = utcnow()
+    if name == "move":
+        promoted = services.switch_mode(reg, form.mode.data or "", now=now, actor=user)
+        return [(reg.id, "mode_changed")] + ([(promoted.id, "promoted")] if promoted else [])
+    if name == "reissue":
+        services.reissue_ticket(reg, now=now, actor=user)
+        return [(reg.id, "reissued")]
+    audit.record("registration.resend", reg, actor=user)
+    return [(reg.id, "confirmed")]
+
+
 @login_required
 @object_view(Registration, "registration_id", "manage")
 def action(obj: Registration):
-    """Approve, reject, cancel, move, promote, re-issue or re-send; audited, the participant is emailed."""
+    """Approve, reject, cancel, promote (the status door), move, re-issue or re-send; audited and emailed."""
     reg = obj
-    name = request.form.get("action", "")
-    if name not in ACTIONS:
+    form = ActionForm(request.form)
+    name = form.action.data or ""
+    if name not in MESSAGES:
         abort(400)
-    fn, email_kind, message = ACTIONS[name]
+    user = current_user._get_current_object()
     try:
-        result = fn(reg, utcnow(), current_user._get_current_object())
+        if name in services.TRANSITIONS:
+            emails = services.transition(reg, name, now=utcnow(), actor=user, reason=form.reason.data or "").emails
+        else:
+            emails = _other_action(name, reg, form, user)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")
         return redirect(url_for("registration.detail", registration_id=reg.id), 303)
-    if request.form.get("notify", "y") == "y" or name == "resend":
-        tasks.email_registration(reg.id, email_kind)
-    if isinstance(result, Registration) and result.id != reg.id:
-        tasks.email_registration(result.id, "promoted")
-    flash(str(message), "success")
+    for reg_id, kind in emails:
+        if reg_id != reg.id or form.notify.data == "y" or name == "resend":
+            tasks.email_registration(reg_id, kind)
+    flash(str(MESSAGES[name]), "success")
     return redirect(url_for("registration.detail", registration_id=reg.id), 303)
 
 
-@bp.post("/manage/registrations/<int:registration_id>/edit")
 @login_required
 @object_view(Registration, "registration_id", "manage")
 def edit(obj: Registration):
     """Correct a participant's data on their behalf (same checks as the form)."""
-    raw = {k: v for k, v in form_input(request.form).items() if k in services.STAFF_EDITABLE and k in request.form}
+    raw = ParticipantForm(request.form).posted_data(services.STAFF_EDITABLE)
     try:
         services.staff_update(obj, raw, actor=current_user._get_current_object())
         db.session.commit()
@@ -209,7 +185,6 @@ def edit(obj: Registration):
     return redirect(url_for("registration.detail", registration_id=obj.id), 303)
 
 
-@bp.post("/manage/data-requests/<int:request_id>")
 @login_required
 def close_request(request_id: int):
     """Mark a participant's data request done or refused."""
@@ -218,7 +193,7 @@ def close_request(request_id: int):
         abort(404)
     check_event(current_user, "manage", req.event_id)
     try:
-        services.close_data_request(req, status=request.form.get("status", ""), actor=current_user)
+        services.close_data_request(req, status=DataRequestForm(request.form).status.data or "", actor=current_user)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()

@@ -1,0 +1,52 @@
+"""Where a registration comes from, and what each door asks of it: one policy table, no scattered ifs.
+
+Every door (the public form, the JSON API, the organizer's "add participant", a spreadsheet import and a
+walk-in at the check-in desk) goes through `services.register`; the differences between them are the rows
+of CHANNELS below, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CHANNELS", "ChannelPolicy", "policy"]
+
+
+@dataclass(frozen=True)
+class ChannelPolicy:
+    """What one door requires of a registration.
+
+    window:    refused outside the event's registration window (`Event.registration_open`).
+    consent:   the participant must accept the data notice; the consent is recorded.
+    approval:  honours `Event.approval_required` (the registration waits as "pending", no seat taken).
+    when_full: what happens when the mode has no seat: "waitlist" (always), "ask" (only if the person
+               agreed to wait, else refused) or "refuse" (nothing is kept: the caller rolls back).
+    questions: the organizer's extra form questions are asked (and validated).
+    """
+
+    source: str
+    window: bool
+    consent: bool
+    approval: bool
+    when_full: str
+    questions: bool
+
+
+CHANNELS: dict[str, ChannelPolicy] = {
+    p.source: p
+    for p in (
+        ChannelPolicy("form", window=True, consent=True, approval=True, when_full="ask", questions=True),
+        ChannelPolicy("api", window=True, consent=True, approval=True, when_full="waitlist", questions=True),
+        # The organizer adding someone by hand is the approval; the person consents outside the system.
+        ChannelPolicy("manual", window=False, consent=False, approval=False, when_full="ask", questions=True),
+        # Invited participants from a spreadsheet: no window, no extra questions, but approval still applies.
+        ChannelPolicy("import", window=False, consent=False, approval=True, when_full="waitlist", questions=False),
+        # At the door: on site, now, with a seat or not at all.
+        ChannelPolicy("walkin", window=False, consent=True, approval=False, when_full="refuse", questions=False),
+    )
+}
+
+
+def policy(channel: str) -> ChannelPolicy:
+    """The policy of a channel; KeyError for an unknown one (a programming error, not bad input)."""
+    return CHANNELS[channel]
