@@ -120,8 +120,14 @@ def test_speaker_upload_link(client, world):
                         content_type="multipart/form-data")  # fmt: skip
     assert resp.status_code == 302
     material = db.session.scalar(select(Material))
-    assert (material.session_id, material.release, material.uploaded_by) == (session.id, "after_session", "Narasumber: Dr. Rina")
-    resp = speaker.post(f"/bahan/unggah/{token}", data={"title": "Video", "url": "https://video.kominfo.go.id/sesi2.mp4"})
+    assert (material.session_id, material.release, material.uploaded_by) == (
+        session.id,
+        "after_session",
+        "Narasumber: Dr. Rina",
+    )
+    resp = speaker.post(
+        f"/bahan/unggah/{token}", data={"title": "Video", "url": "https://video.kominfo.go.id/sesi2.mp4"}
+    )
     assert resp.status_code == 302
     link_id = db.session.scalar(select(func.max(AuditLog.object_id)).where(AuditLog.action == "materials.upload_link"))
     client.post(f"/manage/events/{event.id}/bahan/tautan-narasumber/{link_id}/cabut")

@@ -129,33 +129,32 @@ def item_statistics(event: Event, kind: str) -> list[dict]:
     test = setup.get_test(event.id, kind)
     if test is None:
         return []
-    attempts = list(
-        db.session.execute(
-            select(LearningAttempt.id, LearningAttempt.score, LearningAttempt.layout).where(
-                LearningAttempt.test_id == test.id,
-                LearningAttempt.submitted_at.is_not(None),
-                LearningAttempt.score.is_not(None),
-            )
-        )
+    scored = (
+        LearningAttempt.test_id == test.id,
+        LearningAttempt.submitted_at.is_not(None),
+        LearningAttempt.score.is_not(None),
     )
     from bimtek.learning.services import bank
 
     qs = bank.questions(event.id, kind)
     weights = {q.id: q.weight for q in qs}
-    points: dict[int, dict[int, float]] = defaultdict(dict)
-    ids = [a.id for a in attempts]
-    for chunk in range(0, len(ids), 1000):
-        for attempt_id, qid, value in db.session.execute(
-            select(LearningAnswer.attempt_id, LearningAnswer.question_id, LearningAnswer.points).where(
-                LearningAnswer.attempt_id.in_(ids[chunk : chunk + 1000])
-            )
-        ):
-            if qid in weights and value is not None:
-                points[attempt_id][qid] = value / weights[qid] if weights[qid] else 0.0
-    data = []
-    for a in attempts:
-        layout_ids = [int(i) for i in (a.layout or {}).get("questions", [])]
-        data.append((a.score, {qid: points[a.id].get(qid, 0.0) for qid in layout_ids if qid in weights}))
+    # Every question of an attempt's layout counts; one without an answer row earned nothing.
+    totals: dict[int, float] = {}
+    items: dict[int, dict[int, float]] = {}
+    conn = db.session.connection()  # plain rows: no ORM loading for 200,000 answers
+    for attempt_id, total, layout in conn.execute(
+        select(LearningAttempt.id, LearningAttempt.score, LearningAttempt.layout).where(*scored)
+    ):
+        totals[attempt_id] = total
+        items[attempt_id] = {int(q): 0.0 for q in (layout or {}).get("questions", []) if int(q) in weights}
+    for attempt_id, qid, value in conn.execute(
+        select(LearningAnswer.attempt_id, LearningAnswer.question_id, LearningAnswer.points)
+        .join(LearningAttempt, LearningAttempt.id == LearningAnswer.attempt_id)
+        .where(*scored, LearningAnswer.points.is_not(None))
+    ):
+        if qid in items[attempt_id] and weights[qid]:
+            items[attempt_id][qid] = value / weights[qid]
+    data = [(totals[a], items[a]) for a in totals]
     stats = scoring.item_analysis(data, [q.id for q in qs])
     return [
         {
