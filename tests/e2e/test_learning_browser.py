@@ -71,7 +71,7 @@ def _prepare(app, *, time_limit_seconds=None):
         token = make_registration(event).manage_token
         # The text of the right option for each question, so the browser can pick it whatever the order.
         right = {}
-        for q, spec in zip(questions, QUESTIONS, strict=True):
+        for spec in QUESTIONS:
             if spec["kind"] == "choice":
                 right[spec["text"]] = spec["options"][spec["correct"]]
             elif spec["kind"] == "truefalse":
