@@ -1,6 +1,8 @@
 """The learning feature's public read API for other features (plain values out).
 
 Eligibility (attendance) and certificates call these; they never read the learning tables themselves.
+These functions only read: an attempt still open past its deadline is not counted until it is submitted
+(by `flask learning close-expired`, run every minute, or when the participant's page meets it).
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ def post_test_passed(event: Event) -> set[int]:
     test = setup.get_test(event.id, "post")
     if test is None:
         return set()
-    post = results.counted_scores(event.id)["post"]
+    post = results.counted_scores(event.id, close_overdue=False)["post"]
     return {reg_id for reg_id, value in post.items() if value is not None and value >= test.pass_mark}
 
 
 def scores_for(event: Event) -> dict[int, dict]:
     """{registration id: {"pre", "post", "gain", "normalised_gain", "passed", "predikat"}} of participants with a score."""
     test = setup.get_test(event.id, "post")
-    counted = results.counted_scores(event.id)
+    counted = results.counted_scores(event.id, close_overdue=False)
     bands = [(b[0], b[1]) for b in (test.bands if test else [])]
     out = {}
     for reg_id in set(counted["pre"]) | set(counted["post"]):
@@ -46,9 +48,14 @@ def scores_for(event: Event) -> dict[int, dict]:
     return out
 
 
-def predikat_for(event: Event, registration_id: int) -> tuple[float | None, str | None]:
-    """(counted post-test score, predikat) of one participant, for printing on the certificate."""
-    row = scores_for(event).get(registration_id)
+def predikat_for(
+    event: Event, registration_id: int, scores: dict[int, dict] | None = None
+) -> tuple[float | None, str | None]:
+    """(counted post-test score, predikat) of one participant, for printing on the certificate.
+
+    When issuing many certificates, pass `scores=scores_for(event)` once instead of reading per participant.
+    """
+    row = (scores if scores is not None else scores_for(event)).get(registration_id)
     if row is None:
         return None, None
     return row["post"], row["predikat"]

@@ -72,9 +72,14 @@ def _close_overdue(event_id: int) -> None:
         attempts_service.submit(attempt, now=now, automatic=True)
 
 
-def counted_scores(event_id: int) -> dict[str, dict[int, float | None]]:
-    """{"pre": {registration id: score}, "post": {...}} by each test's rule (best or last attempt)."""
-    _close_overdue(event_id)
+def counted_scores(event_id: int, *, close_overdue: bool = True) -> dict[str, dict[int, float | None]]:
+    """{"pre": {registration id: score}, "post": {...}} by each test's rule (best or last attempt).
+
+    With close_overdue, attempts past their deadline are submitted first (a write the caller commits);
+    read-only callers leave that to `flask learning close-expired` and the participant's pages.
+    """
+    if close_overdue:
+        _close_overdue(event_id)
     tests = {t.id: t for t in db.session.scalars(select(LearningTest).where(LearningTest.event_id == event_id))}
     taken: dict[tuple[int, int], list[float | None]] = defaultdict(list)
     rows = db.session.execute(
