@@ -158,9 +158,13 @@ def delete_question(event, question_id: int):
     question = bank.get_question(event, question_id)
     if question is None:
         abort(404)
-    bank.delete_question(question, user=current_user)
-    db.session.commit()
-    flash(_("Soal dihapus."), "success")
+    try:
+        bank.delete_question(question, user=current_user)
+        db.session.commit()
+        flash(_("Soal dihapus."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
     return redirect(url_for("learning_manage.manage", event_id=event.id) + "#bank")
 
 

@@ -381,3 +381,18 @@ def test_report_page_xlsx_and_api(client, world):
     assert len(api["items"]["pre"]) == 5
     attempts_page = client.get(f"/api/v1/events/{event.id}/tests/attempts", headers=bearer(token_for(owner))).get_json()
     assert attempts_page["total"] == 4 and {a["test"] for a in attempts_page["items"]} == {"pre", "post"}
+
+
+def test_question_edit_page_and_answered_question_rules(client, world):
+    event, qs, token = world["event"], world["questions"], world["token"]
+    login(client, world["owner"])
+    page = client.get(f"/manage/events/{event.id}/tes/soal/{qs[0].id}")
+    assert page.status_code == 200 and 'value="B"' in page.get_data(as_text=True)  # key shown as its letter
+    participant = client.application.test_client()
+    participant.post(f"/r/{token}/tes/pre/mulai")
+    participant.post(f"/r/{token}/tes/pre/simpan", json={"answers": {str(qs[0].id): "1"}})
+    resp = client.post(f"/manage/events/{event.id}/tes/soal/{qs[0].id}/hapus", follow_redirects=True)
+    assert "sudah dijawab peserta dan tidak dapat dihapus" in resp.get_data(as_text=True)
+    assert bank.get_question(event, qs[0].id) is not None  # answered questions stay
+    other = make_event(make_user("organizer"))
+    assert client.get(f"/manage/events/{other.id}/tes/soal/{qs[0].id}").status_code == 404

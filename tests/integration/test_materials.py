@@ -145,3 +145,16 @@ def test_materials_api(client, world):
     assert [(i["title"], i["kind"], i["download_count"]) for i in items] == [("Rekaman", "link", 0)]
     bad = client.post(f"/api/v1/events/{event.id}/materials", headers=headers, json={"title": "", "url": "x"})
     assert bad.status_code == 422
+
+
+def test_edit_page_changes_the_release_rule(client, world):
+    event, token = world["event"], world["token"]
+    upload(client, event, PDF, "materi.pdf", release="never")
+    material = db.session.scalar(select(Material))
+    assert client.get(f"/manage/events/{event.id}/bahan/{material.id}").status_code == 200
+    resp = client.post(f"/manage/events/{event.id}/bahan/{material.id}",
+                       data={"title": "Materi final", "release": "now", "session_id": ""})  # fmt: skip
+    assert resp.status_code == 302
+    anon = client.application.test_client()
+    assert fetch(anon, f"/r/{token}/bahan/{material.id}").status_code == 200
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "materials.update")) == 1
