@@ -11,7 +11,7 @@ from bimtek.events.models import Event
 from bimtek.learning import scoring
 from bimtek.learning.services import results, setup
 
-__all__ = ["has_post_test", "post_test_passed", "predikat_for", "scores_for"]
+__all__ = ["has_post_test", "post_test_passed", "predikat_for", "report_for", "scores_for"]
 
 
 def has_post_test(event: Event) -> bool:
@@ -59,3 +59,10 @@ def predikat_for(
     if row is None:
         return None, None
     return row["post"], row["predikat"]
+
+
+def report_for(event: Event) -> dict:
+    """The pre/post-test report as plain values, for the reports dashboard and the laporan kegiatan:
+    {"summary", "distribution", "by_type", "by_province", "items"} (see learning.services.results.report)."""
+    data = results.report(event, close_overdue=False)
+    return {k: data[k] for k in ("summary", "distribution", "by_type", "by_province", "items")}

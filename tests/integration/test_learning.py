@@ -396,3 +396,15 @@ def test_question_edit_page_and_answered_question_rules(client, world):
     assert bank.get_question(event, qs[0].id) is not None  # answered questions stay
     other = make_event(make_user("organizer"))
     assert client.get(f"/manage/events/{other.id}/tes/soal/{qs[0].id}").status_code == 404
+
+
+def test_queries_for_other_features_only_read(world):
+    event, reg = world["event"], world["reg"]
+    attempts.start(event, setup.get_test(event.id, "pre"), reg, now=utcnow() - timedelta(hours=2))
+    db.session.commit()
+    assert queries.post_test_passed(event) == set() and queries.has_post_test(event) is False
+    report = queries.report_for(event)
+    assert report["summary"]["participants"] == 1 and report["summary"]["pre_taken"] == 0
+    assert not db.session.dirty and not db.session.new
+    db.session.rollback()
+    assert db.session.scalar(select(LearningAttempt.submitted_at)) is None  # left for close-expired or the pages

@@ -96,9 +96,9 @@ def counted_scores(event_id: int, *, close_overdue: bool = True) -> dict[str, di
     return out
 
 
-def participant_rows(event: Event) -> list[dict]:
+def participant_rows(event: Event, *, close_overdue: bool = True) -> list[dict]:
     """One row per confirmed participant: pre, post, gain, normalised gain, passed and predikat."""
-    scores = counted_scores(event.id)
+    scores = counted_scores(event.id, close_overdue=close_overdue)
     post_test = setup.get_test(event.id, "post")
     pass_mark = post_test.pass_mark if post_test else None
     bands = [(b[0], b[1]) for b in (post_test.bands if post_test else [])]
@@ -188,11 +188,11 @@ def flag(stats: scoring.ItemStats) -> str:
     return ""
 
 
-def report(event: Event) -> dict:
+def report(event: Event, *, close_overdue: bool = True) -> dict:
     """Everything the report page and the XLSX show: rows, distributions, gains per group, item analysis."""
     from bimtek.reference import regions
 
-    rows = participant_rows(event)
+    rows = participant_rows(event, close_overdue=close_overdue)
     by_type = scoring.group_gains((r["institution_type"], r["pre"], r["post"]) for r in rows)
     by_province = {}
     for code, values in scoring.group_gains((r["province_code"], r["pre"], r["post"]) for r in rows).items():
