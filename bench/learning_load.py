@@ -6,7 +6,8 @@ Each round seeds a fresh event (40 multiple-choice questions, post-test open, 40
 then every participant, all released at once through --clients concurrent connections, does what the phone
 page does: start the attempt, save each answer as it is chosen (one request per answer, as the autosave
 script sends them), and submit. Prints requests/s over the whole burst and p50/p99 per request kind, medians
-over rounds, and checks that every attempt was submitted and scored with every answer kept.
+over rounds, the server's CPU per request (gunicorn master and workers, from /proc: the figure that does not
+depend on what else the machine runs), and checks that every attempt was submitted and scored with every answer kept.
 
 Needs PostgreSQL at BIMTEK_BENCH_PG (default postgresql://postgres@127.0.0.1:5432/postgres).
 """
@@ -99,6 +100,26 @@ def participant(port: int, token: str, ids: list[int], record) -> None:
     record("submit", *call(port, "POST", f"/api/v1/tests/{token}/post/submit"))
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of the gunicorn master and its workers so far (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [master_pid]
+    try:
+        with open(f"/proc/{master_pid}/task/{master_pid}/children") as f:
+            pids += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            pass
+    return total / tick
+
+
 def check(url: str, participants: int, questions: int) -> str:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
@@ -132,18 +153,20 @@ def one_round(args) -> dict:
                         if status >= 400:
                             failures.append((kind, status))
 
+                cpu_before = server_cpu_seconds(server.proc.pid)
                 began = time.perf_counter()
                 with ThreadPoolExecutor(args.clients) as pool:
                     list(pool.map(lambda t: participant(server.port, t, ids, record), tokens))
                 wall = time.perf_counter() - began
+                cpu = server_cpu_seconds(server.proc.pid) - cpu_before
             total = sum(len(v) for v in latencies.values())
             every = sorted(ms for v in latencies.values() for ms in v)
             result = {"rps": total / wall, "wall_s": wall, "p50": pct(every, 50), "p99": pct(every, 99),
                       "save_p99": pct(sorted(latencies["save"]), 99), "submit_p99": pct(sorted(latencies["submit"]), 99),
-                      "errors": len(failures)}  # fmt: skip
+                      "errors": len(failures), "cpu_ms": 1000 * cpu / total}  # fmt: skip
             print(f"  round: {total} requests in {wall:.1f} s = {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
                   f"p99 {result['p99']:.1f} ms (save p99 {result['save_p99']:.1f}, submit p99 {result['submit_p99']:.1f}), "
-                  f"errors {len(failures)}; {check(url, args.participants, args.questions)}")  # fmt: skip
+                  f"server CPU {result['cpu_ms']:.1f} ms/request, errors {len(failures)}; {check(url, args.participants, args.questions)}")  # fmt: skip
             return result
     finally:
         drop_database(name)
@@ -166,6 +189,7 @@ def main() -> None:
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     print(f"median of {args.rounds}: {med['rps']:.0f} req/s, p50 {med['p50']:.1f} ms, p99 {med['p99']:.1f} ms "
           f"(save p99 {med['save_p99']:.1f} ms, submit p99 {med['submit_p99']:.1f} ms), burst {med['wall_s']:.1f} s, "
+          f"server CPU {med['cpu_ms']:.1f} ms/request, "
           f"errors {med['errors']:.0f}")  # fmt: skip
 
 
