@@ -14,7 +14,8 @@ from bimtek import config as config_mod
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Feature packages; each may have models.py, routes.py (blueprint `bp`), api.py, cli.py and demo.py.
+# Feature packages; each may have models.py, routes.py or views_public.py/views_manage.py (blueprint `bp`),
+# api.py, cli.py and demo.py.
 FEATURES = (
     "accounts",
     "events",
@@ -24,6 +25,8 @@ FEATURES = (
     "certificates",
     "evaluation",
     "reports",
+    "learning",
+    "materials",
 )
 
 
@@ -77,9 +80,10 @@ def create_app(config: dict | None = None) -> Flask:
     from bimtek.api import api_bp, openapi
 
     for feature in FEATURES:
-        routes = feature_module(feature, "routes")
-        if routes is not None:
-            app.register_blueprint(routes.bp)
+        for views in ("routes", "views_public", "views_manage"):
+            module = feature_module(feature, views)
+            if module is not None:
+                app.register_blueprint(module.bp)
         feature_module(feature, "api")
         cli = feature_module(feature, "cli")
         if cli is not None:
