@@ -58,7 +58,11 @@ def _make_huey():
     name = os.environ.get("BIMTEK_JOBS_QUEUE") or "bimtek"
     redis_url = os.environ.get("BIMTEK_REDIS_URL")
     if redis_url:
-        return RedisHuey(name, url=redis_url, socket_timeout=5, socket_connect_timeout=2)
+        from redis import ConnectionPool
+
+        # Short timeouts: a dead Redis answers "unreachable" in seconds instead of hanging a request.
+        pool = ConnectionPool.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
+        return RedisHuey(name, connection_pool=pool)
     instance = Path(os.environ.get("BIMTEK_INSTANCE_PATH") or Path(__file__).resolve().parent.parent / "instance")
     instance.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(instance / "jobs.sqlite3"))
@@ -338,16 +342,20 @@ def run_job(job_id: int, body, *, direct: bool = False, reraise: bool = False):
     if not claim(job_id, allow_failed=direct):
         return db.session.get(Job, job_id, populate_existing=True)
     job = db.session.get(Job, job_id, populate_existing=True)
-    try:
-        with Heartbeat(db.engine, job_id, job.leased_by, lease_seconds()):
+    kind, error = job.kind, None
+    with Heartbeat(db.engine, job_id, job.leased_by, lease_seconds()):
+        try:
             body(job)
             finish(job)
             db.session.commit()
-    except Exception as err:
-        fail(job_id, err)
-        log.exception("Job %s (%s) failed", job_id, job.kind)
+        except Exception as err:
+            db.session.rollback()  # first give the database back (SQLite: its write lock) to the heartbeat
+            error = err
+    if error is not None:
+        fail(job_id, error)
+        log.error("Job %s (%s) failed: %s", job_id, kind, clean_message(error), exc_info=error)
         if reraise:
-            raise
+            raise error
     return db.session.get(Job, job_id)
 
 
@@ -425,6 +433,7 @@ def sweep(now=None) -> list[int]:
     for job in running:
         if lease_is_live(job, now) and not _holder_dead(job.leased_by):
             continue
+        reason = "lease" if not lease_is_live(job, now) else "holder_gone"
         taken = db.session.execute(
             update(Job)
             .where(Job.id == job.id, Job.status == "running", Job.leased_by == job.leased_by,
@@ -433,19 +442,21 @@ def sweep(now=None) -> list[int]:
             .execution_options(synchronize_session=False)
         )  # fmt: skip
         if taken.rowcount == 1:
-            audit.record("job.requeued", job, event_id=job.event_id, details={"kind": job.kind, "reason": "lease"})
+            log.warning("Job %s (%s) re-queued: its consumer %s stopped (%s)", job.id, job.kind, job.leased_by, reason)
+            audit.record("job.requeued", job, event_id=job.event_id, details={"kind": job.kind, "reason": reason})
     db.session.commit()
-    waiting = db.session.scalars(
-        select(Job)
+    waiting = db.session.execute(
+        select(Job.id, Job.kind)
         .where(Job.status == "queued", or_(Job.queued_at.is_(None), Job.queued_at < now - QUEUE_GRACE))
         .order_by(Job.id)
     ).all()
+    db.session.commit()  # hold no transaction (on SQLite: no write lock) while the queue and _mark work
     ids = []
-    for job in waiting:
-        if job.kind not in JOB_KINDS:
+    for job_id, kind in waiting:
+        if kind not in JOB_KINDS:
             import_tasks()
-        if job.kind in JOB_KINDS and JOB_KINDS[job.kind].send(job.id):
-            ids.append(job.id)
+        if kind in JOB_KINDS and JOB_KINDS[kind].send(job_id):
+            ids.append(job_id)
     if ids:
         log.info("Sent %d waiting or orphaned job(s) to the queue: %s", len(ids), ids)
     db.session.expire_all()
