@@ -123,14 +123,14 @@ class QueuedTask:
         functools.update_wrapper(self, task.func)
 
     def __call__(self, *args, **kwargs) -> None:
-        outbox.later(functools.partial(self.send, *args, **kwargs), what=f"task {self.task.name}")
+        outbox.later(functools.partial(self.send, *args, **kwargs), what=f"task {self.__name__}")
 
     def send(self, *args, **kwargs) -> bool:
         """Put the task on the queue now; True when the queue took it."""
         try:
             self.task(*args, **kwargs)
         except Exception as err:
-            log.warning("Job queue refused %s: %s", self.task.name, type(err).__name__)
+            log.warning("Job queue refused %s: %s", self.__name__, type(err).__name__)
             if self.job_kind:
                 _mark(args[0], queued_at=None, error=QUEUE_DOWN_NOTE)
             else:

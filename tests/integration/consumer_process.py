@@ -49,9 +49,10 @@ class ConsumerProcess:
 
     def start(self) -> ConsumerProcess:
         flask = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", str(self.workers)]
-        self.proc = subprocess.Popen(
-            flask, cwd=ROOT, env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with self.log.open("wb") as out:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                flask, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
     def kill(self) -> None:
