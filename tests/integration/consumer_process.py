@@ -81,3 +81,37 @@ def wait_for(predicate, timeout: float, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[tuple[list[str], bytes]] = []
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))  # aiosmtpd can't take port 0: find a free port, then hand it over
+        self.port = sock.getsockname()[1]
+        sock.close()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    def parsed(self) -> dict:
+        """{recipient: email.message.EmailMessage}."""
+        import email
+        import email.policy
+
+        return {rcpt[0]: email.message_from_bytes(raw, policy=email.policy.default) for rcpt, raw in self.messages}

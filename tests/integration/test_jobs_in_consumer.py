@@ -22,7 +22,6 @@ from tests.factories import login, make_event, make_registration, make_user
 from tests.factories_certificates import make_cert_event
 from tests.factories_registration import form_data
 from tests.factories_reports import open_evaluation
-from tests.integration.test_registration_smtp import smtp  # noqa: F401 (fixture)
 
 BASE = "http://127.0.0.1:5077"
 
@@ -40,9 +39,9 @@ class FakeQueue:
         db.session.commit()  # the test's own session holds no lock while the "consumer" works
         while self.items:
             task, args = self.items.pop(0)
-            errors = []
+            errors: list[Exception] = []
 
-            def consume(task=task, args=args):
+            def consume(task=task, args=args, errors=errors):
                 from flask import has_app_context, has_request_context
 
                 assert not has_app_context() and not has_request_context()
@@ -118,9 +117,9 @@ def test_import_confirmations_run_in_the_consumer(app, client, queue):
     event = make_event(owner)
     login(client, owner)
     csv = (
-        "nama,email,hp,jabatan,jenis_instansi,instansi,provinsi,kabupaten_kota,mode\n"
-        "Ahmad Fauzi,ahmad@x.go.id,081234567890,Staf,lainnya,Univ,21,21.71,onsite\n"
-    ).encode()
+        b"nama,email,hp,jabatan,jenis_instansi,instansi,provinsi,kabupaten_kota,mode\n"
+        b"Ahmad Fauzi,ahmad@x.go.id,081234567890,Staf,lainnya,Univ,21,21.71,onsite\n"
+    )
     url = f"/manage/events/{event.id}/participants/import"
     page = client.post(url, data={"file": (io.BytesIO(csv), "x.csv")}, content_type="multipart/form-data")
     token = page.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
@@ -241,18 +240,22 @@ def test_locale_outside_a_request_is_the_default(app):
     assert result["default"] == "id" and result["chosen"] == "en"
 
 
+@pytest.fixture
+def smtp():
+    from tests.integration.consumer_process import SmtpSink
+
+    with SmtpSink() as sink:
+        yield sink
+
+
 def test_bulk_email_through_a_real_consumer_and_smtp(make_app, db_url, smtp):
     """`flask jobs worker` as a process, a real SMTP server: the organizer's message arrives whole."""
-    import email
-    import email.policy
-
     from tests.integration.consumer_process import REDIS_URL, ConsumerProcess, redis_available, wait_for
 
-    port, handler = smtp
     on_pg = db_url.startswith("postgresql")
     if on_pg and not redis_available():
         pytest.skip("Redis not reachable")
-    app = make_app(BASE_URL=BASE, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    app = make_app(BASE_URL=BASE, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
     with app.app_context():
         owner = make_user("organizer")
         event = make_event(owner)
@@ -265,14 +268,14 @@ def test_bulk_email_through_a_real_consumer_and_smtp(make_app, db_url, smtp):
         job_id, people = job.id, [(r.email, r.manage_token) for r in regs]
         consumer = ConsumerProcess(app, redis_url=REDIS_URL if on_pg else None).start()
         try:
-            wait_for(lambda: len(handler.messages) == 2, timeout=60, step=0.1)
+            wait_for(lambda: len(smtp.messages) == 2, timeout=60, step=0.1)
         except AssertionError:
             raise AssertionError(consumer.output()) from None
         finally:
             consumer.stop()
         db.session.expire_all()
         assert db.session.get(Job, job_id).status == "done", consumer.output()
-    by_rcpt = {rcpt[0]: email.message_from_bytes(raw, policy=email.policy.default) for rcpt, raw in handler.messages}
+    by_rcpt = smtp.parsed()
     for address, token in people:
         msg = by_rcpt[address]
         assert msg["Subject"] == "Tautan materi"
