@@ -59,9 +59,14 @@ def _make_huey():
     redis_url = os.environ.get("BIMTEK_REDIS_URL")
     if redis_url:
         from redis import ConnectionPool
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        # Short timeouts: a dead Redis answers "unreachable" in seconds instead of hanging a request.
-        pool = ConnectionPool.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
+        # Short timeouts and one retry: a dead Redis answers "unreachable" at once instead of holding a web
+        # request through redis-py's default retries; the consumer paces its own retries (QueueHealth).
+        pool = ConnectionPool.from_url(
+            redis_url, socket_timeout=5, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
+        )
         return RedisHuey(name, connection_pool=pool)
     instance = Path(os.environ.get("BIMTEK_INSTANCE_PATH") or Path(__file__).resolve().parent.parent / "instance")
     instance.mkdir(parents=True, exist_ok=True)
