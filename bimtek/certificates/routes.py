@@ -133,6 +133,7 @@ def job_json(job: Job) -> dict:
     return {
         "id": job.id,
         "status": job.status,
+        "status_label": job.status_label,
         "total": job.total,
         "done": job.done,
         "failed": job.failed,

@@ -192,3 +192,18 @@ def test_a_consumer_on_a_dead_redis_waits_quietly_then_runs_the_waiting_job(make
                 redis_server.terminate()
                 redis_server.wait(10)
         assert "reachable again" in consumer.output()
+
+
+def test_api_resumes_through_the_same_door(app, client):
+    from tests.factories import bearer, token_for
+
+    user, event, job = _stopped_job("failed", error="x")
+    auth = bearer(token_for(user))
+    url = f"/api/v1/events/{event.id}/certificates/jobs/{job.id}/resume"
+    resp = client.post(url, headers=auth)
+    assert resp.status_code == 202
+    body = client.get(f"/api/v1/events/{event.id}/certificates/jobs/{job.id}", headers=auth).get_json()
+    assert (body["status"], body["status_label"], body["done"]) == ("done", "Sudah selesai", 3)
+    again = client.post(url, headers=auth)
+    assert again.status_code == 409 and again.get_json()["error"] == "job_done"
+    assert [a.actor_user_id for a in _audits("certificates.issue_resume")] == [user.id]
