@@ -326,15 +326,6 @@ def fail(job_id: int, err: BaseException | str) -> None:
     db.session.commit()
 
 
-def finish_job(job, *, error: str | None = None) -> None:
-    """Mark a job done, or failed with ``error`` (kept for callers that settle a job by hand)."""
-    if error:
-        job.status, job.error, job.finished_at = "failed", error, utcnow()
-        job.lease_until = job.leased_by = None
-    else:
-        finish(job)
-
-
 def run_job(job_id: int, body, *, direct: bool = False, reraise: bool = False):
     """Claim, run ``body(job)`` under a heartbeat, then finish or fail; returns the job (None if missing).
 
