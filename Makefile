@@ -29,12 +29,17 @@ CATALOG_DIRS = translations $(wildcard bimtek/*/translations)
 translations: $(VENV)/.installed
 	@for dir in $(CATALOG_DIRS); do $(BIN)/pybabel -q compile -d $$dir || exit 1; done
 
+# Links in emails, .ics files and certificate QR codes follow HOST/PORT unless BIMTEK_BASE_URL is set.
+run: export BIMTEK_BASE_URL := $(or $(BIMTEK_BASE_URL),http://$(HOST):$(PORT))
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo ""
-	@echo "Bimtek is serving at http://$(HOST):$(PORT)"
-	@echo "Demo organizer login: panitia@demo.bimtek.id / bimtek-demo-2022 (admin: admin@demo.bimtek.id)"
+	@echo "Bimtek is serving at http://$(HOST):$(PORT) (links in emails and QR codes: $$BIMTEK_BASE_URL)"
+	@echo "Demo logins, password bimtek-demo-2022 for each:"
+	@echo "  organizer      panitia@demo.bimtek.id"
+	@echo "  admin          admin@demo.bimtek.id"
+	@echo "  check-in staff petugas@demo.bimtek.id"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 		$(FLASK) jobs worker & \

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
 from bimtek.core.urls import safe_next
@@ -17,7 +17,14 @@ LANG_COOKIE = "bimtek_lang"
 
 
 def select_locale() -> str:
-    """The chosen language (cookie), else Bahasa Indonesia; never guessed from Accept-Language."""
+    """The chosen language (cookie), else Bahasa Indonesia; never guessed from Accept-Language.
+
+    Outside a request (the job consumer, CLI commands) there is no visitor to ask: the language set on
+    ``g.locale`` by the caller, else the default. Emails choose theirs in bimtek.core.mail.
+    """
+    if not has_request_context():
+        lang = g.get("locale")
+        return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if lang in current_app.config["LANGUAGES"]:
         return lang

@@ -370,10 +370,10 @@ def start_confirm(imp: ZoomImport, *, user=None, inline_rows: int = INLINE_CONFI
 
 
 def enqueue_confirm(job, user=None) -> None:
-    """Hand a prepared confirmation job to the consumer (after the caller's commit)."""
-    from bimtek.attendance.tasks import confirm_zoom_import
+    """Hand a prepared confirmation job to the consumer (it leaves once the caller's transaction commits)."""
+    from bimtek import jobs
 
-    confirm_zoom_import(job.id, job.params["import_id"], getattr(user, "id", None))
+    jobs.enqueue(job)
 
 
 def import_job(imp: ZoomImport):

@@ -43,6 +43,23 @@ def certificate_job(event, job_id: int):
     return jsonify(job_json(job))
 
 
+@api_bp.post("/events/<int:event_id>/certificates/jobs/<int:job_id>/resume")
+@token_required
+@event_view("manage")
+def resume_certificate_job(event, job_id: int):
+    """Run a stopped or failed job again (the same door as the page and the CLI: refusal and audit)."""
+    from bimtek import jobs
+    from bimtek.certificates.routes import job_json
+
+    job = db.session.get(Job, job_id)
+    if job is None or job.event_id != event.id or job.kind != "certificates.issue":
+        abort(404)
+    jobs.resume(job, actor=acting_user())
+    db.session.commit()
+    db.session.refresh(job)
+    return jsonify(job_json(job)), 202
+
+
 @api_bp.get("/events/<int:event_id>/certificates")
 @token_required
 @event_view("manage")
@@ -122,6 +139,7 @@ openapi.schema("CertificateJob", {
         "id": {"type": "integer"}, "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
         "total": {"type": "integer"}, "done": {"type": "integer"}, "failed": {"type": "integer"},
         "percent": {"type": "integer"}, "error": {"type": "string", "nullable": True}, "params": {"type": "object"},
+        "status_label": {"type": "string", "description": "the status as a person reads it"},
     },
 })  # fmt: skip
 openapi.schema("CertificateIssueInput", {
@@ -171,6 +189,12 @@ openapi.document("/events/{event_id}/certificates/issue", "post", {
 openapi.document("/events/{event_id}/certificates/jobs/{job_id}", "get", {
     "summary": "Progress of a certificate job", "security": _sec, "parameters": _eid + _jid,
     "responses": {"200": openapi.json_response("Job", openapi.ref("CertificateJob")), **openapi.errors(401, 403, 404)},
+})  # fmt: skip
+openapi.document("/events/{event_id}/certificates/jobs/{job_id}/resume", "post", {
+    "summary": "Resume a stopped or failed certificate job (409 when finished or running)", "security": _sec,
+    "parameters": _eid + _jid,
+    "responses": {"202": openapi.json_response("Job queued again", openapi.ref("CertificateJob")),
+                  **openapi.errors(401, 403, 404, 409)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/certificates", "get", {
     "summary": "List an event's certificates", "security": _sec,

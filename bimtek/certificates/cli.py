@@ -45,12 +45,13 @@ def register(app: Flask) -> None:
     @group.command("resume")
     @click.argument("job_id", type=int)
     def resume(job_id: int):
-        """Run an interrupted issue job again; it continues where it stopped."""
-        from bimtek.certificates.tasks import run_issue_job
+        """Run an interrupted issue job again here; it continues where it stopped (same door as the page)."""
+        from bimtek.jobs import resume_here
 
-        job = run_issue_job(job_id)
-        if job is None:
-            raise click.ClickException("Pekerjaan tidak ditemukan.")
+        try:
+            job = resume_here(job_id, kind="certificates.issue")
+        except DomainError as err:
+            raise click.ClickException(err.message) from err
         click.echo(f"job {job.id}: {job.status}, {job.done}/{job.total}")
 
     @group.command("make-signing-key")

@@ -133,6 +133,7 @@ def job_json(job: Job) -> dict:
     return {
         "id": job.id,
         "status": job.status,
+        "status_label": job.status_label,
         "total": job.total,
         "done": job.done,
         "failed": job.failed,
@@ -228,16 +229,16 @@ def manage_job(event, job_id: int):
 @event_view("manage")
 def manage_job_resume(event, job_id: int):
     """Run an interrupted or failed job again; it continues where it stopped."""
-    from bimtek.certificates.tasks import issue_certificates_task
+    from bimtek import jobs
 
     job = _event_job(event, job_id)
-    if job.status == "done":
-        flash(_("Pekerjaan ini sudah selesai."), "info")
-    else:
-        job.status = "queued"
-        audit.record("certificates.issue_resume", job, event_id=event.id, actor=current_user)
+    try:
+        jobs.resume(job, actor=current_user)
         db.session.commit()
-        issue_certificates_task(job.id)
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "info")
+    else:
         flash(_("Penerbitan dilanjutkan."), "success")
     return redirect(url_for("certificates.manage", event_id=event.id) + "#jobs")
 

@@ -20,7 +20,7 @@ from bimtek.core.models import Job
 from bimtek.core.time import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
-from bimtek.jobs import finish_job, task
+from bimtek.jobs import job_task, progress, run_job, task
 from bimtek.registration.models import Registration
 
 log = logging.getLogger("bimtek.certificates")
@@ -60,10 +60,10 @@ def pool_renderer(processes: int):
     return render
 
 
-@task()
-def issue_certificates_task(job_id: int) -> None:
-    """Queue entry point of a bulk issue job."""
-    run_issue_job(job_id)
+@job_task("certificates.issue")
+def issue_certificates_task(job: Job) -> None:
+    """Queue entry point of a bulk issue job (the consumer runs it under the job lifecycle)."""
+    _issue(job)
 
 
 @task()
@@ -73,6 +73,12 @@ def send_ready_emails_task(certificate_ids: list[int]) -> None:
 
 
 def run_issue_job(job_id: int, *, batch_size: int = BATCH_SIZE, render_hook=None) -> Job | None:
+    """Run an issue job here and now (CLI, tests); it may restart a failed job. Errors propagate."""
+    body = functools.partial(_issue, batch_size=batch_size, render_hook=render_hook)
+    return run_job(job_id, body, direct=True, reraise=True)
+
+
+def _issue(job: Job, *, batch_size: int = BATCH_SIZE, render_hook=None) -> None:
     """Issue a job's certificates, committing every batch; safe to run again after a crash.
 
     Who to issue for is recomputed on every run, and each batch skips people who already hold a current
@@ -80,56 +86,38 @@ def run_issue_job(job_id: int, *, batch_size: int = BATCH_SIZE, render_hook=None
     A number is taken in the same transaction that inserts its certificate, so a failed batch gives its
     numbers back: no gaps.
     """
-    job = db.session.get(Job, job_id)
-    if job is None or job.status == "done":
-        return job
     event = db.session.get(Event, job.event_id)
-    job.status, job.error, job.finished_at, job.done, job.failed = "running", None, None, 0, 0
-    db.session.commit()
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     params = dict(job.params or {})
-    try:
-        holders = services.holders_for(
-            event, params.get("scope", "eligible"), registration_ids=params.get("registration_ids"),
-            names=params.get("names"),
-        )  # fmt: skip
-        job.total = len(holders)
-        ctx = services.issue_context(event, user=user, job_id=job.id)
-        ctx.render_hook = render_hook
-        processes = render_processes()
-        if processes > 1:
-            ctx.renderer = pool_renderer(processes)
-            batch_size = max(batch_size, 8 * processes)
-        db.session.commit()
-        done = 0
-        for start in range(0, len(holders), batch_size):
-            batch = holders[start : start + batch_size]
-            for attempt in range(RETRIES):
-                try:
-                    issued, _already = services.issue_batch(ctx, batch, actor=user or "system")
-                    job.done = done + len(batch)
-                    db.session.commit()
-                    break
-                except IntegrityError:
-                    # Another run got there first despite the lock (e.g. a series created concurrently):
-                    # nothing of this batch was kept; look again at who still needs one.
-                    db.session.rollback()
-                    if attempt == RETRIES - 1:
-                        raise
-            done += len(batch)
-            ids = [c.id for c in issued if c.role == "peserta"]
-            if ids and params.get("notify", True):
-                send_ready_emails_task(ids)
-        finish_job(job)
-        db.session.commit()
-    except Exception as err:
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        finish_job(job, error=f"{type(err).__name__}: {err}"[:500])
-        db.session.commit()
-        log.exception("Certificate job %s failed", job_id)
-        raise
-    return job
+    holders = services.holders_for(
+        event, params.get("scope", "eligible"), registration_ids=params.get("registration_ids"),
+        names=params.get("names"),
+    )  # fmt: skip
+    ctx = services.issue_context(event, user=user, job_id=job.id)
+    ctx.render_hook = render_hook
+    processes = render_processes()
+    if processes > 1:
+        ctx.renderer = pool_renderer(processes)
+        batch_size = max(batch_size, 8 * processes)
+    progress(job, total=len(holders), done=0, failed=0)
+    done = 0
+    for start in range(0, len(holders), batch_size):
+        batch = holders[start : start + batch_size]
+        for attempt in range(RETRIES):
+            try:
+                issued, _already = services.issue_batch(ctx, batch, actor=user or "system")
+                progress(job, done=done + len(batch))
+                break
+            except IntegrityError:
+                # Another run got there first despite the lock (e.g. a series created concurrently):
+                # nothing of this batch was kept; look again at who still needs one.
+                db.session.rollback()
+                if attempt == RETRIES - 1:
+                    raise
+        done += len(batch)
+        ids = [c.id for c in issued if c.role == "peserta"]
+        if ids and params.get("notify", True):
+            send_ready_emails_task(ids)
 
 
 def send_ready_emails(certificate_ids: list[int]) -> int:

@@ -41,7 +41,7 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done|failed
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued|running|done|failed
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
@@ -49,11 +49,26 @@ class Job(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lease: a consumer running the job renews lease_until (heartbeat); once it lapses, a sweep puts the
+    # job back in the queue. queued_at is set when the queue accepted it (NULL: the queue was unreachable,
+    # the consumer's sweep sends it). leased_by is "host:pid" of the consumer, never personal data.
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    leased_by: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def percent(self) -> int:
         """Progress as a whole percentage."""
         return 100 if not self.total else min(100, round(100 * (self.done + self.failed) / self.total))
+
+    @property
+    def status_label(self) -> str:
+        """The status as a person reads it (never the raw code)."""
+        from bimtek.jobs import STATUS_LABELS
+
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status} {self.done}/{self.total}>"

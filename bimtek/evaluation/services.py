@@ -420,7 +420,7 @@ def send_invitations(regs: list[Registration]) -> tuple[int, list[int]]:
     """Email each registration its evaluation link and record it (flushes); returns (sent, failed ids)."""
     from bimtek.core.mail import send_email
 
-    sent, failed = 0, []
+    sent, failed, invited = 0, [], []
     for reg in regs:
         event = reg.event
         settings = get_settings(event.id)
@@ -435,10 +435,12 @@ def send_invitations(regs: list[Registration]) -> tuple[int, list[int]]:
             timezone=event.timezone,
         )
         if ok:
-            db.session.add(EvaluationInvitation(event_id=event.id, registration_id=reg.id))
+            invited.append(EvaluationInvitation(event_id=event.id, registration_id=reg.id))
             sent += 1
         else:
             failed.append(reg.id)
+    # Recorded after the loop: with nothing uncommitted, each email leaves now and its outcome is known.
+    db.session.add_all(invited)
     db.session.flush()
     return sent, failed
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from bimtek.core.mail import send_email
 from bimtek.core.models import Job
 from bimtek.extensions import db
-from bimtek.jobs import finish_job, task
+from bimtek.jobs import job_task, progress, task
 from bimtek.registration.models import Registration
 
-log = logging.getLogger("bimtek.registration")
+BATCH = 100
 
 
 @task(retries=2, retry_delay=30)
@@ -24,40 +22,30 @@ def email_registration(registration_id: int, kind: str) -> bool:
     return send_registration_email(reg, kind)
 
 
-def _email_each(job_id: int, send, label: str) -> None:
-    """Run `send(registration) -> bool` for every registration of a job, recording progress per batch."""
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return
-    job.status = "running"
-    db.session.commit()
-    ids = list(job.params.get("registration_ids", []))
-    try:
-        for start in range(0, len(ids), 100):
-            batch = db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + 100])))
-            for reg in batch:
-                if send(reg):
-                    job.done += 1
-                else:
-                    job.failed += 1
-            db.session.commit()
-        finish_job(job)
-    except Exception as err:  # a broken job must still show as failed, not hang at "running"
-        log.exception("%s job %s failed", label, job_id)
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        finish_job(job, error=str(err)[:500])
-    db.session.commit()
+def _email_each(job: Job, send) -> None:
+    """Run ``send(registration) -> bool`` for every registration of a job, recording progress per batch.
+
+    Counts are kept aside and written after each batch, so nothing is uncommitted while an email leaves
+    and each outcome is known (see bimtek.core.outbox). A resumed job starts after the last recorded
+    batch: only the batch a crash interrupted can be written to twice.
+    """
+    ids = list((job.params or {}).get("registration_ids", []))
+    done, failed = job.done or 0, job.failed or 0
+    for start in range(min(done + failed, len(ids)), len(ids), BATCH):
+        batch = db.session.scalars(db.select(Registration).where(Registration.id.in_(ids[start : start + BATCH])))
+        for reg in batch:
+            if send(reg):
+                done += 1
+            else:
+                failed += 1
+        progress(job, done=done, failed=failed)
 
 
-@task()
-def bulk_email(job_id: int) -> None:
+@job_task("registration.bulk_email")
+def bulk_email(job: Job) -> None:
     """Write one organizer message to each registration in the job, recording progress as it goes."""
     from bimtek.registration.notify import external_url
 
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return
     subject, body = job.params.get("subject", ""), job.params.get("body", "")
 
     def send(reg: Registration) -> bool:
@@ -66,12 +54,12 @@ def bulk_email(job_id: int) -> None:
             manage_url=external_url("registration.manage", token=reg.manage_token),
         )  # fmt: skip
 
-    _email_each(job_id, send, "Bulk email")
+    _email_each(job, send)
 
 
-@task()
-def confirm_many(job_id: int) -> None:
+@job_task("registration.confirm_many")
+def confirm_many(job: Job) -> None:
     """Send the confirmation email (ticket, calendar, manage link) to each imported registration."""
     from bimtek.registration.notify import send_registration_email
 
-    _email_each(job_id, lambda reg: send_registration_email(reg, "confirmed"), "Confirmation")
+    _email_each(job, lambda reg: send_registration_email(reg, "confirmed"))
