@@ -14,7 +14,7 @@ The decision weighs, in this order, everything the importer knows:
 5. the layout: AM/PM with ``/`` is Zoom's own (month first); ``.`` or ``-`` with a two-digit first part is
    the Indonesian locale (day first).
 
-When none of these decides, the decision is *ambiguous*: the preview asks the organizer and the import
+When none of these decides, or the sessions and the layout point different ways, the decision is *ambiguous*: the preview asks the organizer and the import
 cannot be confirmed until they answer. The invariant: the importer never picks an order silently when
 both readings are plausible.
 """
@@ -45,7 +45,8 @@ class DateDecision:
     """The order used and why; ``ambiguous`` means the organizer must choose before confirming."""
 
     order: str
-    reason: str  # values, same_either_way, sessions, meeting, zoom_layout, local_separator, chosen, ambiguous
+    reason: str  # values, same_either_way, sessions, meeting, zoom_layout, local_separator, chosen,
+    # ambiguous (nothing decides) or conflict (the sessions and the layout disagree): both ask
     ambiguous: bool = False
     sample: str | None = None  # a date token of the file, one that reads two ways when there is one
     inside: dict[str, int] = field(default_factory=dict)
@@ -113,17 +114,23 @@ def decide(evidence: DateEvidence) -> DateDecision:
         return made("dmy" if day_first else "mdy", "values")
     if sample is None:
         return made("mdy", "same_either_way")
+    layout = None
+    if evidence.meridiem and separators == {"/"}:
+        layout = ("mdy", "zoom_layout")
+    elif separators and separators <= {".", "-"} and not evidence.meridiem:
+        layout = ("dmy", "local_separator")
     if evidence.windows_known:
         fits = [o for o in ORDERS if inside.get(o, 0) > 0]
         if len(fits) == 1:
+            # The sessions and the layout pointing different ways is a question, not a guess.
+            if layout is not None and layout[0] != fits[0]:
+                return made(fits[0], "conflict", ambiguous=True)
             return made(fits[0], "sessions")
     near = [o for o in ORDERS if evidence.near_meeting.get(o, 0) > 0]
     if len(near) == 1:
         return made(near[0], "meeting")
-    if evidence.meridiem and separators == {"/"}:
-        return made("mdy", "zoom_layout")
-    if separators and separators <= {".", "-"} and not evidence.meridiem:
-        return made("dmy", "local_separator")
+    if layout is not None:
+        return made(*layout)
     return made("mdy", "ambiguous", ambiguous=True)
 
 

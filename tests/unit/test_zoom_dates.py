@@ -66,6 +66,19 @@ def test_pure_module_imports_no_flask_or_database():
         ),
         (DateEvidence(frozenset({"04/02/2027"}), near_meeting={"mdy": 0, "dmy": 2}), "dmy", "meeting", False),
         (DateEvidence(frozenset({"02/04/2027"}), meridiem=True), "mdy", "zoom_layout", False),
+        # Zoom's own layout says month first, yet only day-first fits the session: ask.
+        (
+            DateEvidence(frozenset({"02/04/2027"}), meridiem=True, inside={"mdy": 0, "dmy": 3}, windows_known=True),
+            "dmy",
+            "conflict",
+            True,
+        ),
+        (
+            DateEvidence(frozenset({"02/04/2027"}), meridiem=True, inside={"mdy": 3, "dmy": 0}, windows_known=True),
+            "mdy",
+            "sessions",
+            False,
+        ),
         (DateEvidence(frozenset({"04.02.2027"})), "dmy", "local_separator", False),
         (DateEvidence(frozenset({"04-02-2027"})), "dmy", "local_separator", False),
         # Both readings hit a session (an event on 4 February and on 2 April): ask.
