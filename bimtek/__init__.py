@@ -94,6 +94,9 @@ def create_app(config: dict | None = None) -> Flask:
     from bimtek import cli as core_cli
 
     core_cli.register(app)
+    from bimtek import ops
+
+    ops.init_app(app)  # /healthz, flask backup/restore, the Redis start-up check
     return app
 
 
@@ -142,10 +145,9 @@ def _init_extensions(app: Flask) -> None:
     ]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
     babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
-    if app.config["REDIS_URL"]:
-        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    from bimtek.ops.redis_check import configure_rate_limits
+
+    configure_rate_limits(app)  # Redis when configured, falling back to memory when it is down
     limiter.init_app(app)
     if app.config["MAIL_SERVER"] and app.config["MAIL_BACKEND"] == "file":
         app.config["MAIL_BACKEND"] = "smtp"

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 import bimtek.attendance.eligibility_pages  # noqa: F401
 import bimtek.attendance.presensi_pages  # noqa: F401
 import bimtek.attendance.public_pages  # noqa: F401
+import bimtek.attendance.zoom_date_pages  # noqa: F401
 from bimtek.accounts.access import event_view
 from bimtek.attendance import services, verdicts, webhooks
 from bimtek.attendance.blueprint import bp, event_session, scoped

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.attendance import verdicts
+from bimtek.attendance import verdicts, zoom_date_checks
 from bimtek.attendance.batching import without_gc_pauses
 from bimtek.attendance.intervals import clip
 from bimtek.attendance.matching import Candidate, MatchResult, build_index, link_key, match_row
@@ -68,6 +68,7 @@ class Analysis:
     groups: list[Group]
     meeting: dict | None
     kind: str
+    dates: dict | None = None  # zoom_dates.DateDecision.as_dict(): month/day order used and why
 
     @property
     def rows_matched(self) -> int:
@@ -102,19 +103,27 @@ def name_links(event_id: int) -> dict[str, int]:
     )
 
 
-def analyse_report(event: Event, session: EventSession, data: bytes) -> Analysis:
-    """Parse, match and merge a report for one session; raises Invalid when it is not a Zoom report."""
+def analyse_report(
+    event: Event, session: EventSession, data: bytes, *, date_order: str | None = None, windows=None
+) -> Analysis:
+    """Parse, match and merge a report for one session; raises Invalid when it is not a Zoom report.
+
+    ``windows`` (default: this session) are the sessions the file is imported for, weighed when deciding
+    whether its dates are day- or month-first; ``date_order`` is the organizer's answer when that was unclear.
+    """
     with without_gc_pauses():
-        return _analyse(event, session, data)
+        return _analyse(event, session, data, date_order, windows)
 
 
-def _analyse(event: Event, session: EventSession, data: bytes) -> Analysis:
+def _analyse(event: Event, session: EventSession, data: bytes, date_order=None, windows=None) -> Analysis:
+    start, end = as_utc(session.starts_at), as_utc(session.ends_at)
     try:
-        report = parse_zoom_report(data, event.timezone or "Asia/Jakarta")
+        report = parse_zoom_report(
+            data, event.timezone or "Asia/Jakarta", date_order=date_order, windows=windows or [(start, end)]
+        )
     except ZoomCsvError as err:
         raise Invalid(f"zoom_{err.code}", err.message, fields={"file": err.message}) from err
     index = build_index(candidates(event.id), name_links(event.id))
-    start, end = as_utc(session.starts_at), as_utc(session.ends_at)
     groups: dict[str, Group] = {}
     cache: dict[tuple, MatchResult] = {}
     for row in report.rows:
@@ -146,7 +155,8 @@ def _analyse(event: Event, session: EventSession, data: bytes) -> Analysis:
             "end": report.meeting.end.isoformat() if report.meeting.end else None,
         }
     ordered = sorted(groups.values(), key=lambda g: (g.automatic, g.display_name.casefold()))
-    return Analysis(len(report.rows) + len(report.problems), problems, ordered, meeting, report.kind)
+    dates = report.dates.as_dict() if report.dates else None
+    return Analysis(len(report.rows) + len(report.problems), problems, ordered, meeting, report.kind, dates)
 
 
 def _summary(analysis: Analysis, event: Event) -> dict:
@@ -177,11 +187,19 @@ def _summary(analysis: Analysis, event: Event) -> dict:
     outside = sum(1 for g in analysis.groups if g.minutes == 0)
     if outside:
         warnings.append(f"{outside} orang tidak hadir dalam rentang waktu sesi ini (0 menit setelah dipotong).")
-    return {"groups": groups, "meeting": analysis.meeting, "kind": analysis.kind, "warnings": warnings}
+    summary = {"groups": groups, "meeting": analysis.meeting, "kind": analysis.kind, "warnings": warnings}
+    return {**summary, **zoom_date_checks.preview_facts(analysis)}
 
 
 def upload_report(
-    event: Event, session: EventSession, filename: str, data: bytes, *, user=None, require_overlap: bool = False
+    event: Event,
+    session: EventSession,
+    filename: str,
+    data: bytes,
+    *,
+    user=None,
+    require_overlap: bool = False,
+    windows=None,
 ) -> tuple[ZoomImport, bool] | None:
     """Read an uploaded report into a preview; the same file again returns the earlier import (False).
 
@@ -199,9 +217,10 @@ def upload_report(
     )
     if existing is not None:
         return existing, False
-    analysis = analyse_report(event, session, data)
+    analysis = analyse_report(event, session, data, windows=windows)
     if require_overlap and not any(g.minutes > 0 for g in analysis.groups):
-        return None
+        if not zoom_date_checks.other_reading_fits(event, session, data, analysis):
+            return None
     imp = ZoomImport(
         event_id=event.id,
         session_id=session.id,
@@ -240,7 +259,10 @@ def upload_report_all_sessions(
     """
     results, skipped = [], []
     for session in event.sessions:
-        result = upload_report(event, session, filename, data, user=user, require_overlap=True)
+        # Every session's preview reads the dates the same way: decided against all the event's sessions.
+        result = upload_report(
+            event, session, filename, data, user=user, require_overlap=True, windows=zoom_date_checks.windows(event)
+        )
         if result is None:
             skipped.append(session)
         else:
@@ -281,6 +303,7 @@ def _from_iso(values: list[list[str]]) -> list[tuple[datetime, datetime]]:
 def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -> bool:
     """Store a previewed import's attendance; False (and nothing changes) if it was confirmed before."""
     now = now or utcnow()
+    date_order = zoom_date_checks.order_for_confirm(imp)
     claimed = db.session.execute(
         update(ZoomImport)
         .where(ZoomImport.id == imp.id, ZoomImport.status == "preview")
@@ -291,7 +314,7 @@ def confirm_import(imp: ZoomImport, *, user=None, now: datetime | None = None) -
         return False
     event = db.session.get(Event, imp.event_id)
     session = db.session.get(EventSession, imp.session_id)
-    analysis = analyse_report(event, session, imp.data)
+    analysis = analyse_report(event, session, imp.data, date_order=date_order)
     rows, intervals = [], []
     for g in analysis.groups:
         reg_id = g.match.registration_ids[0] if g.automatic else None

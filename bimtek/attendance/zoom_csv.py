@@ -14,9 +14,13 @@ import hashlib
 import io
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bimtek.attendance import zoom_dates
+from bimtek.attendance.zoom_dates import DateDecision, DateEvidence
 
 _UTC = UTC
 
@@ -136,6 +140,7 @@ class ZoomReport:
     encoding: str
     delimiter: str
     no_shows: int = 0
+    dates: DateDecision | None = None  # how slash dates were read (month- or day-first) and why
 
 
 def file_fingerprint(data: bytes) -> str:
@@ -143,8 +148,19 @@ def file_fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_zoom_report(data: bytes, tz: str) -> ZoomReport:
-    """Parse a Zoom participants or webinar attendee CSV; local times in ``tz`` become aware UTC."""
+def parse_zoom_report(
+    data: bytes,
+    tz: str,
+    *,
+    date_order: str | None = None,
+    windows: Sequence[tuple[datetime, datetime]] = (),
+) -> ZoomReport:
+    """Parse a Zoom participants or webinar attendee CSV; local times in ``tz`` become aware UTC.
+
+    ``windows`` are the (UTC) sessions the file is imported for: they help decide whether dates are
+    month- or day-first (see zoom_dates). ``date_order`` ("mdy"/"dmy") is the organizer's answer when
+    that decision was ambiguous; ``report.dates`` says what was used and whether to ask.
+    """
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
@@ -158,7 +174,10 @@ def parse_zoom_report(data: bytes, tz: str) -> ZoomReport:
         scan = _scan(text, delimiter)
     except csv.Error as exc:
         raise ZoomCsvError("malformed") from exc
-    parser = _StampParser(zone, _date_order(scan))
+    dates = _decide_dates(scan, zone, windows)
+    if date_order is not None:
+        dates = zoom_dates.chosen(date_order, dates)
+    parser = _StampParser(zone, dates.order)
     rows: list[ZoomRow] = []
     problems: list[RowProblem] = []
     for line_no, cells, columns in scan.data:
@@ -171,6 +190,7 @@ def parse_zoom_report(data: bytes, tz: str) -> ZoomReport:
         encoding=encoding,
         delimiter=delimiter,
         no_shows=scan.no_shows,
+        dates=dates,
     )
 
 
@@ -353,25 +373,51 @@ def _is_no_show(cells: list[str], columns: _Columns) -> bool:
 # --- timestamps ----------------------------------------------------------------------------------------
 
 
-def _date_order(scan: _Scan) -> str:
-    """Decide whether slash dates are month-first (Zoom) or day-first (re-saved in a D/M/Y locale)."""
+# Rows parsed both ways to weigh the session dates; enough to decide, bounded for huge reports.
+_DECISION_SAMPLE_ROWS = 5000
+
+
+def _decide_dates(scan: _Scan, zone: ZoneInfo, windows: Sequence[tuple[datetime, datetime]]) -> DateDecision:
+    """Weigh values, sessions, meeting start and layout to choose month- or day-first (zoom_dates.decide)."""
     tokens: set[str] = set()
+    meridiem = False
     for _, cells, columns in scan.data:
         for idx in (columns.join, columns.leave):
             if idx < len(cells):
-                tokens.add(cells[idx].strip().split(" ", 1)[0])
-    day_first = month_first = False
-    for token in tokens:
-        parts = token.replace("-", "/").replace(".", "/").split("/")
-        if len(parts) != 3 or len(parts[0]) > 2:
-            continue
-        try:
-            first, second = int(parts[0]), int(parts[1])
-        except ValueError:
-            continue
-        day_first = day_first or (first > 12 >= second)
-        month_first = month_first or (second > 12 >= first)
-    return "dmy" if day_first and not month_first else "mdy"
+                cell = cells[idx].strip()
+                tokens.add(cell.split(" ", 1)[0])
+                meridiem = meridiem or cell[-2:].upper() in ("AM", "PM")
+    evidence = DateEvidence(frozenset(tokens), meridiem)
+    first = zoom_dates.decide(evidence)
+    if first.reason in ("values", "same_either_way"):
+        return first
+    inside: dict[str, int] = {}
+    near: dict[str, int] = {}
+    parsers = {order: _StampParser(zone, order) for order in zoom_dates.ORDERS}
+    start_raw = ""
+    if scan.meeting_header is not None and scan.meeting_cells is not None:
+        index: dict[str, int] = {}
+        for i, name in enumerate(scan.meeting_header):
+            index.setdefault(name, i)
+        start_raw = _cell(scan.meeting_cells, _find(index, _START_HEADERS))
+    starts = {order: parser.parse(start_raw) if start_raw else None for order, parser in parsers.items()}
+    # The meeting start witnesses the day only when it reads the same either way (e.g. 25/08, 04/04).
+    meeting_start = starts["mdy"] if starts["mdy"] is not None and starts["mdy"] == starts["dmy"] else None
+    for order, parser in parsers.items():
+        hits = close = 0
+        for _, cells, columns in scan.data[:_DECISION_SAMPLE_ROWS]:
+            join = parser.parse(_cell(cells, columns.join))
+            leave = parser.parse(_cell(cells, columns.leave))
+            if join is None or leave is None:
+                continue
+            if any(join < end and leave > start for start, end in windows):
+                hits += 1
+            if meeting_start is not None and abs(join - meeting_start) <= timedelta(hours=24):
+                close += 1
+        inside[order], near[order] = hits, close
+    return zoom_dates.decide(
+        DateEvidence(frozenset(tokens), meridiem, inside=inside, windows_known=bool(windows), near_meeting=near)
+    )
 
 
 class _StampParser:
