@@ -1,7 +1,7 @@
 """jobs: lease, heartbeat and queue hand-off columns
 
 Revision ID: jobs1a2b3c4d
-Revises: 40a5ef8ab02b
+Revises: ha1d3e5f7a9b
 Create Date: 2026-12-06 05:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'jobs1a2b3c4d'
-down_revision = '40a5ef8ab02b'
+down_revision = "ha1d3e5f7a9b"
 branch_labels = None
 depends_on = None
 

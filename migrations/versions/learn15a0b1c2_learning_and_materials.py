@@ -1,7 +1,7 @@
 """learning and materials
 
 Revision ID: learn15a0b1c2
-Revises: 40a5ef8ab02b
+Revises: regd0a1b2c3d
 Create Date: 2026-12-06 04:59:17.309764
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "learn15a0b1c2"
-down_revision = "40a5ef8ab02b"
+down_revision = "regd0a1b2c3d"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """registration_words: "starts a word" participant search on name and instansi
 
 Revision ID: regd0a1b2c3d
-Revises: 40a5ef8ab02b
+Revises: jobs1a2b3c4d
 Create Date: 2026-12-06 05:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "regd0a1b2c3d"
-down_revision = "40a5ef8ab02b"
+down_revision = "jobs1a2b3c4d"
 branch_labels = None
 depends_on = None
 
