@@ -81,9 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     for feature in FEATURES:
         for views in ("routes", "views_public", "views_manage"):
-            module = feature_module(feature, views)
-            if module is not None:
-                app.register_blueprint(module.bp)
+            blueprint = getattr(feature_module(feature, views), "bp", None)
+            if blueprint is not None and blueprint.name not in app.blueprints:
+                app.register_blueprint(blueprint)
         feature_module(feature, "api")
         cli = feature_module(feature, "cli")
         if cli is not None:
