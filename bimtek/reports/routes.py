@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view, require_role
 from bimtek.core import audit
 from bimtek.errors import DomainError
-from bimtek.evaluation import services as evaluation
+from bimtek.evaluation import queries as evaluation
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
-from bimtek.reports import adapters, dashboard, pdf, services, xlsx
+from bimtek.reports import dashboard, pdf, services, xlsx
+from bimtek.reports.figures import CERTIFICATE_STATUS_LABELS
 
 bp = Blueprint("reports", __name__)
 add_event_tab("reports.dashboard", _l("Laporan"), "manage", 80)
@@ -46,7 +47,7 @@ def dashboard_page(event):
         charts=dashboard.build(report),
         status_order=dashboard.STATUS_ORDER,
         labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
-        cert_labels=adapters.CERTIFICATE_STATUS_LABELS,
+        cert_labels=CERTIFICATE_STATUS_LABELS,
     )
 
 
