@@ -8,7 +8,7 @@ from flask import abort, current_app, jsonify, request
 from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, token_required
-from bimtek.attendance import presensi, services, verdicts, webhooks
+from bimtek.attendance import presensi, services, tasks, verdicts, webhooks
 from bimtek.attendance.models import ZoomImport, ZoomImportRow
 from bimtek.errors import Invalid
 from bimtek.events.models import EventSession
@@ -83,7 +83,7 @@ def confirm_zoom_import(event, import_id: int):
     db.session.commit()
     if isinstance(result, bool):
         return jsonify({**services.import_json(imp, with_groups=False), "changed": result})
-    services.enqueue_confirm(result, user=acting_user())
+    tasks.confirm_zoom_import(result.id, imp.id, getattr(acting_user(), "id", None))
     return jsonify({**services.import_json(imp, with_groups=False), "changed": None, "job_id": result.id}), 202
 
 

@@ -15,7 +15,7 @@ import bimtek.attendance.eligibility_pages  # noqa: F401
 import bimtek.attendance.presensi_pages  # noqa: F401
 import bimtek.attendance.public_pages  # noqa: F401
 from bimtek.accounts.access import event_view
-from bimtek.attendance import services, verdicts, webhooks
+from bimtek.attendance import services, tasks, verdicts, webhooks
 from bimtek.attendance.blueprint import bp, event_session, scoped
 from bimtek.attendance.models import ZoomImport, ZoomImportRow
 from bimtek.errors import DomainError
@@ -126,7 +126,7 @@ def import_confirm(event, import_id: int):
     )
     db.session.commit()
     if not isinstance(changed, bool):
-        services.enqueue_confirm(changed, user=current_user)
+        tasks.confirm_zoom_import(changed.id, imp.id, current_user.id)
         flash(_("Laporan besar ini disimpan di latar belakang; muat ulang halaman untuk melihat hasilnya."), "info")
     elif changed:
         flash(_("Laporan Zoom disimpan. Periksa antrean peninjauan untuk nama yang belum cocok."), "success")

@@ -184,7 +184,8 @@ def collect(event: Event, registration_ids: list[int], *, now: datetime | None =
         # Confirming at the start and at the end of a session shows presence in between.
         if len(times) >= 2 and attendance[rid].presensi_windows_by_session[sid] >= {"start", "end"}:
             attendance[rid].intervals_by_session.setdefault(sid, []).append((min(times), max(times)))
-    for rid, stays in checkin_queries.venue_stays(event).items():
+    narrow = wanted if len(wanted) <= 500 else None
+    for rid, stays in checkin_queries.venue_stays(event, narrow).items():
         if rid not in wanted:
             continue
         for sid, stay in stays.items():

@@ -8,6 +8,7 @@ counts anywhere, and an exit scan ends a stay wherever minutes are counted.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -43,12 +44,13 @@ def _sessions_by_day(event: Event) -> dict[date, set[int]]:
     return by_day
 
 
-def venue_stays(event: Event) -> dict[int, dict[int, Stay]]:
+def venue_stays(event: Event, registration_ids: Iterable[int] | None = None) -> dict[int, dict[int, Stay]]:
     """Registration id -> session id -> Stay, for every live admit of the event.
 
     Only admitting entry rows count (an undone admit has lost its admit key); a day-level admit counts for
     every session of that day. An exit that was not undone, scanned for the same session (or, for a day
-    admit, the same day) at or after the entry, ends the stay; the last such exit wins.
+    admit, the same day) at or after the entry, ends the stay; the last such exit wins. Give
+    ``registration_ids`` to read only those people's rows (one participant's verdict after an undo).
     """
     by_day = _sessions_by_day(event)
     session_ids = {s.id for s in event.sessions}
@@ -57,6 +59,7 @@ def venue_stays(event: Event) -> dict[int, dict[int, Stay]]:
             CheckIn.event_id == event.id,
             CheckIn.undone_at.is_(None),
             (CheckIn.admit_key.is_not(None)) | (CheckIn.kind == "exit"),
+            *([CheckIn.registration_id.in_(list(registration_ids))] if registration_ids is not None else []),
         )
     ).all()
     entries: dict[tuple[int, int], datetime] = {}

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bimtek.accounts.models import User
+from bimtek.attendance import services as attendance_services
 from bimtek.checkin.models import KINDS, CheckIn, slot_key
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
@@ -290,6 +291,9 @@ def check_in(
                     actor=staff,
                     details={"checkin_id": new_id, "registration_id": reg.id, "slot": slot},
                 )
+            if kind == "exit":
+                # An exit ends a stay: where the rule counts minutes, the verdict may change.
+                attendance_services.refresh_verdicts(event.id, [reg.id])
             return Admission(new_id, reg, kind, slot, scanned_at, gate, staff_label, source, flags)
         cond = CheckIn.nonce == nonce
         if admit_key:
@@ -345,6 +349,8 @@ def undo_check_in(checkin: CheckIn, *, actor: User, reason: str = "", now: datet
         details={"registration_id": checkin.registration_id, "slot": checkin.slot, "reason": (reason or "")[:200]},
     )
     db.session.flush()
+    # The undone admit no longer counts towards attendance: the stored verdict follows at once.
+    attendance_services.refresh_verdicts(checkin.event_id, [checkin.registration_id])
     return checkin
 
 
