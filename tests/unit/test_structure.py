@@ -96,7 +96,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
                 full = f"{node.module}.{alias.name}"
                 # `from bimtek.x import services` imports a module; `from bimtek.x.models import Y` a name.
                 out.append((node.lineno, full if _is_module(full) else node.module))
-    return out
+    return sorted(set(out))
 
 
 def _feature(path: Path) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bimtek.attendance import verdicts
 from bimtek.attendance.models import EligibilityRule
+from bimtek.attendance.services.privacy import erase_registration_traces, purge_zoom_reports
 from bimtek.attendance.services.review import (
     dismiss_row,
     link_row,
@@ -50,12 +51,14 @@ __all__ = [
     "confirm_all",
     "confirm_import",
     "dismiss_row",
+    "erase_registration_traces",
     "import_job",
     "import_json",
     "link_row",
     "name_links",
     "pending_count",
     "previews",
+    "purge_zoom_reports",
     "refresh_verdicts",
     "review_queue",
     "review_row_json",
