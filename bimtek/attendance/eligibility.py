@@ -50,6 +50,8 @@ class ParticipantAttendance:
     intervals_by_session: dict[int, list[Interval]] = field(default_factory=dict)
     presensi_windows_by_session: dict[int, set[str]] = field(default_factory=dict)
     venue_present_sessions: set[int] = field(default_factory=set)
+    # Venue stays whose exit was scanned: then the minutes count, not the whole session.
+    venue_stays_by_session: dict[int, list[Interval]] = field(default_factory=dict)
     evaluation_done: bool = False
 
 
@@ -87,6 +89,15 @@ class Verdict:
     per_session: dict[int, SessionResult]
 
 
+def final_decision(computed: bool, override: bool | None) -> bool:
+    """The decision that counts: the organizer's override when there is one, else the computed verdict.
+
+    The one definition of a final verdict; everything else (the model, the queries, reports,
+    certificates) asks this function or ``bimtek.attendance.queries``.
+    """
+    return bool(computed) if override is None else bool(override)
+
+
 def format_number(value: float, decimals: int = 1) -> str:
     """Format a number the Indonesian way (1.234,5), dropping a zero fraction."""
     text = f"{value:,.{decimals}f}"
@@ -112,9 +123,16 @@ def _session_result(session: SessionInfo, number: int, rule: Rule, attendance: P
     duration = max((session.end - session.start).total_seconds() / 60, 0.0)
     venue = session.id in attendance.venue_present_sessions
     windows = attendance.presensi_windows_by_session.get(session.id, set())
-    if venue:
-        # Venue scans have no exit time; a check-in stands for the whole session.
+    stays = attendance.venue_stays_by_session.get(session.id) if venue else None
+    if venue and not stays:
+        # No exit was scanned: the venue cannot tell when someone left, so a check-in stands for the session.
         minutes, percent, missing = duration, 100.0, ()
+    elif venue:
+        # An exit scan ends the stay: the minutes inside the session count, like any other source's.
+        intervals = [*stays, *attendance.intervals_by_session.get(session.id, [])]
+        minutes = minutes_in_window(intervals, session.start, session.end)
+        percent = minutes / duration * 100 if duration > 0 else (100.0 if minutes > 0 else 0.0)
+        missing = ()
     else:
         intervals = attendance.intervals_by_session.get(session.id, [])
         minutes = minutes_in_window(intervals, session.start, session.end)
@@ -124,7 +142,7 @@ def _session_result(session: SessionInfo, number: int, rule: Rule, attendance: P
             if rule.require_presensi_windows
             else ()
         )
-    if venue:
+    if venue and not stays:
         attended = True
     elif rule.min_session_percent is not None:
         attended = percent + _EPSILON >= rule.min_session_percent and not missing

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from bimtek.attendance.eligibility import final_decision
 from bimtek.core.time import utcnow
 from bimtek.extensions import db
 
@@ -232,7 +233,7 @@ class EligibilityRule(db.Model):
 class EligibilityVerdict(db.Model):
     """Whether a registration qualifies for a certificate, with the reasons; an override wins.
 
-    Read by certificates: a registration qualifies when ``coalesce(override, eligible)`` is true.
+    Other features read it through ``bimtek.attendance.queries`` (``final_verdicts``), never this table.
     """
 
     __tablename__ = "eligibility_verdicts"
@@ -254,7 +255,7 @@ class EligibilityVerdict(db.Model):
     @property
     def final(self) -> bool:
         """The decision that counts: the organizer's override if any, else the computed verdict."""
-        return self.eligible if self.override is None else self.override
+        return final_decision(self.eligible, self.override)
 
     def __repr__(self) -> str:
         return f"<EligibilityVerdict reg={self.registration_id} {self.eligible} override={self.override}>"

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from bimtek.attendance import eligibility
-from bimtek.attendance.adapters import evaluation_done_ids, venue_presence
 from bimtek.attendance.batching import without_gc_pauses
 from bimtek.attendance.models import (
     AttendanceInterval,
@@ -18,9 +17,11 @@ from bimtek.attendance.models import (
     PresensiRecord,
     PresensiWindow,
 )
+from bimtek.checkin import queries as checkin_queries
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
+from bimtek.evaluation import queries as evaluation_queries
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -183,13 +184,18 @@ def collect(event: Event, registration_ids: list[int], *, now: datetime | None =
         # Confirming at the start and at the end of a session shows presence in between.
         if len(times) >= 2 and attendance[rid].presensi_windows_by_session[sid] >= {"start", "end"}:
             attendance[rid].intervals_by_session.setdefault(sid, []).append((min(times), max(times)))
-    for rid, session_ids in venue_presence(event).items():
-        if rid in wanted:
-            attendance[rid].venue_present_sessions |= {s for s in session_ids if s in ends}
-            for sid in session_ids:
-                if sid in ends:
-                    sources[(rid, sid)].add("venue")
-    for rid in evaluation_done_ids(event) & wanted:
+    narrow = wanted if len(wanted) <= 500 else None
+    for rid, stays in checkin_queries.venue_stays(event, narrow).items():
+        if rid not in wanted:
+            continue
+        for sid, stay in stays.items():
+            if sid not in ends:
+                continue
+            attendance[rid].venue_present_sessions.add(sid)
+            if stay.left_at is not None:
+                attendance[rid].venue_stays_by_session.setdefault(sid, []).append((stay.entered_at, stay.left_at))
+            sources[(rid, sid)].add("venue")
+    for rid in evaluation_queries.completed(event) & wanted:
         attendance[rid].evaluation_done = True
     return Collected(sessions, attendance, dict(sources))
 

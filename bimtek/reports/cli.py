@@ -16,7 +16,7 @@ def register(app: Flask) -> None:
     group = click.Group("reports", help="Event reports.")
 
     def _write(event_id: int, output: str | None, kind: str) -> None:
-        from bimtek.evaluation import services as evaluation
+        from bimtek.evaluation import queries as evaluation
         from bimtek.events.models import Event
         from bimtek.reports import pdf, services, xlsx
 

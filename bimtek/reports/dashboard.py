@@ -8,7 +8,7 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from bimtek.evaluation.services import display_text
+from bimtek.evaluation.queries import display_text
 from bimtek.i18n import _locale, format_number
 from bimtek.reports import charts
 

@@ -8,16 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from bimtek.attendance import queries as attendance
+from bimtek.checkin import queries as checkin
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
-from bimtek.evaluation import services as evaluation
+from bimtek.evaluation import queries as evaluation
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.i18n import to_zone
 from bimtek.reference import regions
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration
-from bimtek.reports import adapters
+from bimtek.reports.certificate_figures import certificates_by_registration, certificates_summary
+from bimtek.reports.figures import minutes_distribution
 
 INSTITUTION_LABELS = {
     "pusat": "Pemerintah pusat (K/L)",
@@ -151,12 +154,11 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
         },
         "evaluation": evaluation.results(event, comment_limit=comment_limit),
     }
-    with adapters.lookup_scope():
-        report["checkin"] = adapters.checkin_summary(event.id)
-        windows = {x.id: (as_utc(x.starts_at), as_utc(x.ends_at)) for x in event.sessions}
-        report["online_minutes"] = adapters.online_minutes(event.id, scheduled, windows)
-        report["eligibility"] = adapters.eligibility_summary(event.id)
-        report["certificates"] = adapters.certificates_summary(event.id)
+    report["checkin"] = checkin.event_summary(event)
+    minutes = attendance.online_minutes(event)
+    report["online_minutes"] = minutes_distribution(minutes[0], scheduled, minutes[1]) if minutes else None
+    report["eligibility"] = attendance.verdict_summary(event)
+    report["certificates"] = certificates_summary(event)
     report["summary"] = {
         "registrations": total,
         "confirmed": confirmed,
@@ -248,9 +250,8 @@ def participant_history(keys: list[tuple[str, str]], *, user=None, now: datetime
         ).all()
     ) if event_ids else {}  # fmt: skip
     reg_ids = [r.id for r, _e in rows]
-    with adapters.lookup_scope():
-        verdicts = adapters.eligibility_by_registration(reg_ids)
-        certificates = adapters.certificates_for(reg_ids)
+    verdicts = attendance.final_verdicts_for(reg_ids)
+    certificates = certificates_by_registration(reg_ids)
     out = []
     for kind, value in keys:
         mine = [(r, e) for r, e in rows if (r.nip == value if kind == "nip" else r.email_key == value)]
@@ -259,10 +260,10 @@ def participant_history(keys: list[tuple[str, str]], *, user=None, now: datetime
             local_start = to_zone(as_utc(e.starts_at), e.timezone)
             upcoming = as_utc(e.ends_at) > now
             jp = float(jp_by_event.get(e.id, 0)) if r.status == "confirmed" and not upcoming else 0.0
-            eligible = verdicts.get(r.id) if verdicts is not None else None
+            eligible = verdicts.get(r.id)
             if eligible is False:
                 jp = 0.0
-            certs = (certificates or {}).get(r.id, [])
+            certs = certificates.get(r.id, [])
             cert_jp = [
                 c["jp"] for c in certs if c.get("jp") is not None and c.get("status", "valid") in ("valid", "issued")
             ]
@@ -297,8 +298,9 @@ def participant_history(keys: list[tuple[str, str]], *, user=None, now: datetime
             "name": name,
             "registrations": items,
             "jp_per_year": [{"year": y, "jp": round(per_year[y], 2)} for y in sorted(per_year)],
-            "certificates_known": certificates is not None,
-            "eligibility_known": verdicts is not None,
+            # Both features are always present now; the keys stay for the API's readers.
+            "certificates_known": True,
+            "eligibility_known": True,
         })  # fmt: skip
     # Reading people's records across events is a read of personal data: keep it in the audit log.
     audit.record("report.participant_history", actor=user,

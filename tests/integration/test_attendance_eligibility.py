@@ -1,4 +1,4 @@
-"""Eligibility: the rule, verdicts stored with reasons, audited overrides, venue and evaluation adapters,
+"""Eligibility: the rule, verdicts stored with reasons, audited overrides, venue scans and evaluation,
 the attendance matrix and its exports."""
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bimtek.attendance import adapters, presensi, services, verdicts
+from bimtek.attendance import presensi, services, verdicts
 from bimtek.attendance.models import EligibilityVerdict, ZoomImportRow
+from bimtek.checkin import queries as checkin_queries
+from bimtek.checkin import services as checkin_services
 from bimtek.core.models import AuditLog
+from bimtek.evaluation import queries as evaluation_queries
+from bimtek.evaluation.models import EvaluationResponse
 from bimtek.extensions import db
 from tests.factories import bearer, login, make_registration, make_user, token_for
 from tests.factories_attendance import DAY, batam_event, sample_people
@@ -129,66 +133,47 @@ def test_html_override_and_rule_form(client, world):
     assert "Siti Nurhaliza" in filtered and "Ahmady" not in filtered
 
 
-def _scratch_table(name: str, *cols) -> sa.Table:
-    table = sa.Table(name, sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), *cols)
-    # Inside the session's transaction: SQLite allows one writer, and the session may hold it.
-    table.create(db.session.connection(), checkfirst=True)
-    return table
+def _scan(event, reg, *, session=None, kind="entry", at=None):
+    """A real scan through the check-in service (as the scanner API makes it)."""
+    at = at or DAY
+    return checkin_services.check_in(
+        event, None, registration=reg, staff=None, session_id=session.id if session else None, kind=kind,
+        scanned_at=at, now=at,
+    )  # fmt: skip
 
 
-def test_venue_presence_counts_day_and_session_scans(world, monkeypatch):
+def test_venue_presence_counts_day_and_session_scans(world):
     event = world["event"]
     s1, s2 = event.sessions
     onsite_day = make_registration(event, mode="onsite", full_name="Hendra Gunawan")
     onsite_s2 = make_registration(event, mode="onsite", full_name="Lestari Handayani")
-    table = _scratch_table(
-        "att_test_checkins",
-        sa.Column("registration_id", sa.Integer),
-        sa.Column("session_id", sa.Integer, nullable=True),
-        sa.Column("kind", sa.String(10)),
-        sa.Column("scanned_at", sa.DateTime(timezone=True)),
-    )
-    try:
-        db.session.execute(table.insert(), [
-                {"registration_id": onsite_day.id, "session_id": None, "kind": "entry", "scanned_at": DAY - timedelta(minutes=20)},
-                {"registration_id": onsite_s2.id, "session_id": s2.id, "kind": "entry", "scanned_at": DAY + timedelta(minutes=95)},
-                {"registration_id": onsite_s2.id, "session_id": s1.id, "kind": "exit", "scanned_at": DAY},
-        ])  # fmt: skip
-        presence = adapters.venue_presence(event, table)
-        assert presence == {onsite_day.id: {s1.id, s2.id}, onsite_s2.id: {s2.id}}
-        monkeypatch.setattr(verdicts, "venue_presence", lambda e: adapters.venue_presence(e, table))
-        verdicts.save_rule(event, {"min_session_percent": 70})
-        verdicts.compute_verdicts(event)
-        db.session.commit()
-        v = _verdicts(event)
-        assert v[onsite_day.id].eligible is True
-        assert v[onsite_s2.id].reasons == ["Sesi 1: 0 dari 90 menit (0%), minimal 70%"]
-        rows = {r.registration.id: r for r in verdicts.matrix(event, mode="onsite")}
-        assert rows[onsite_day.id].cells[s1.id]["sources"] == ["venue"]
-    finally:
-        db.session.rollback()
-        table.drop(db.session.connection(), checkfirst=True)
-        db.session.commit()
-    assert adapters.venue_presence(event) == {}  # no check-in feature in this build: nothing, not an error
+    _scan(event, onsite_day, at=DAY - timedelta(minutes=20))
+    _scan(event, onsite_s2, session=s2, at=DAY + timedelta(minutes=95))
+    _scan(event, onsite_s2, session=s1, kind="exit", at=DAY)  # an exit admits no one
+    db.session.commit()
+    presence = checkin_queries.admitted_sessions(event)
+    assert presence == {onsite_day.id: {s1.id, s2.id}, onsite_s2.id: {s2.id}}
+    verdicts.save_rule(event, {"min_session_percent": 70})
+    verdicts.compute_verdicts(event)
+    db.session.commit()
+    v = _verdicts(event)
+    assert v[onsite_day.id].eligible is True
+    assert v[onsite_s2.id].reasons == ["Sesi 1: 0 dari 90 menit (0%), minimal 70%"]
+    rows = {r.registration.id: r for r in verdicts.matrix(event, mode="onsite")}
+    assert rows[onsite_day.id].cells[s1.id]["sources"] == ["venue"]
 
 
-def test_evaluation_requirement_reads_the_evaluation_table(world, monkeypatch):
+def test_evaluation_requirement_reads_the_evaluation_table(world):
     event, rina, ahmady = world["event"], world["people"]["rina"], world["people"]["ahmady"]
-    table = _scratch_table("att_test_evaluation_responses", sa.Column("registration_id", sa.Integer))
-    try:
-        db.session.execute(table.insert(), [{"registration_id": rina.id}])
-        monkeypatch.setattr(verdicts, "evaluation_done_ids", lambda e: adapters.evaluation_done_ids(e, table))
-        verdicts.save_rule(event, {"min_session_percent": "70", "require_evaluation": "on"})
-        verdicts.compute_verdicts(event)
-        db.session.commit()
-        v = _verdicts(event)
-        assert v[rina.id].eligible is True
-        assert v[ahmady.id].reasons == ["Evaluasi kegiatan belum diisi"]
-    finally:
-        db.session.rollback()
-        table.drop(db.session.connection(), checkfirst=True)
-        db.session.commit()
-    assert adapters.evaluation_done_ids(event) == set()
+    db.session.add(EvaluationResponse(event_id=event.id, registration_id=rina.id))
+    db.session.flush()
+    assert evaluation_queries.completed(event) == {rina.id}
+    verdicts.save_rule(event, {"min_session_percent": "70", "require_evaluation": "on"})
+    verdicts.compute_verdicts(event)
+    db.session.commit()
+    v = _verdicts(event)
+    assert v[rina.id].eligible is True
+    assert v[ahmady.id].reasons == ["Evaluasi kegiatan belum diisi"]
 
 
 def test_presensi_windows_required(world):

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bimtek.accounts import services as accounts
+from bimtek.checkin.models import CheckIn
 from bimtek.core.models import AuditLog
 from bimtek.extensions import db
 from bimtek.registration import services as registration
@@ -147,91 +148,70 @@ def test_xlsx_report_cells_are_the_tables_and_safe(client):
                 assert cell.data_type != "f", (ws.title, cell.coordinate)
 
 
-def test_adapters_read_other_features_tables_when_they_exist(client, monkeypatch):
-    """Tables shaped like the check-in, attendance and certificate features' (under test-only names)."""
-    from datetime import timedelta
+def test_report_reads_check_in_attendance_and_certificates_through_their_doors(client):
+    """Rows the check-in, attendance and certificate features write, read back by the report."""
+    from datetime import date, timedelta
 
-    from bimtek.reports import adapters
+    from bimtek.attendance.models import AttendanceInterval, EligibilityVerdict
+    from bimtek.certificates.models import Certificate, CertificateSeries
+    from bimtek.checkin import services as checkin
 
     world = _world()
     event = world["event"]
     a, b, w, c, d = world["regs"][:5]
-    names = {"CHECKIN_TABLES": "rpt_t_checkins", "INTERVAL_TABLES": "rpt_t_intervals",
-             "VERDICT_TABLES": "rpt_t_verdicts", "CERTIFICATE_TABLES": "rpt_t_certificates"}  # fmt: skip
-    for const, name in names.items():
-        monkeypatch.setattr(adapters, const, (name,))
-    meta = sa.MetaData()
-    pk = lambda: sa.Column("id", sa.Integer, primary_key=True)  # noqa: E731
-    checkins = sa.Table(names["CHECKIN_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
-                        sa.Column("registration_id", sa.Integer), sa.Column("kind", sa.String(10)),
-                        sa.Column("undone_at", sa.DateTime(timezone=True)))  # fmt: skip
-    intervals = sa.Table(names["INTERVAL_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
-                         sa.Column("registration_id", sa.Integer), sa.Column("session_id", sa.Integer),
-                         sa.Column("start", sa.DateTime(timezone=True)), sa.Column("end", sa.DateTime(timezone=True)),
-                         sa.Column("source", sa.String(20)))  # fmt: skip
-    verdicts = sa.Table(names["VERDICT_TABLES"], meta, pk(), sa.Column("registration_id", sa.Integer),
-                        sa.Column("eligible", sa.Boolean), sa.Column("override", sa.Boolean))  # fmt: skip
-    certs = sa.Table(names["CERTIFICATE_TABLES"], meta, pk(), sa.Column("event_id", sa.Integer),
-                     sa.Column("registration_id", sa.Integer), sa.Column("number", sa.String(60)),
-                     sa.Column("status", sa.String(20)), sa.Column("jp", sa.Float))  # fmt: skip
-    conn = db.session.connection()
-    meta.create_all(conn)
     s1, s2 = event.sessions
     t0 = s1.starts_at
-    try:
-        conn.execute(checkins.insert(), [
-            {"event_id": event.id, "registration_id": a.id, "kind": "entry", "undone_at": None},
-            {"event_id": event.id, "registration_id": a.id, "kind": "entry", "undone_at": None},  # scanned twice
-            {"event_id": event.id, "registration_id": b.id, "kind": "entry", "undone_at": t0},  # undone: not counted
-            {"event_id": event.id, "registration_id": c.id, "kind": "entry", "undone_at": None},  # a Zoom registrant
-        ])  # fmt: skip
-        conn.execute(intervals.insert(), [
-            # c: Zoom report and webhook overlap in session 1 (counted once), and 10 minutes before it started.
-            {"event_id": event.id, "registration_id": c.id, "session_id": s1.id, "source": "zoom_report",
-             "start": t0 - timedelta(minutes=10), "end": t0 + timedelta(minutes=60)},
-            {"event_id": event.id, "registration_id": c.id, "session_id": s1.id, "source": "zoom_webhook",
-             "start": t0 + timedelta(minutes=30), "end": t0 + timedelta(minutes=90)},
-            {"event_id": event.id, "registration_id": c.id, "session_id": s2.id, "source": "zoom_report",
-             "start": s2.starts_at, "end": s2.starts_at + timedelta(minutes=45)},
-            {"event_id": event.id, "registration_id": d.id, "session_id": s1.id, "source": "zoom_report",
-             "start": t0, "end": None},  # still in the meeting: not counted yet
-        ])  # fmt: skip
-        conn.execute(verdicts.insert(), [
-            {"registration_id": a.id, "eligible": True, "override": None},
-            {"registration_id": b.id, "eligible": False, "override": None},
-            {"registration_id": c.id, "eligible": False, "override": True},
-        ])  # fmt: skip
-        conn.execute(certs.insert(), [{"event_id": event.id, "registration_id": a.id,
-                                       "number": "001/BIMTEK-MEDSOS/VIII/2030", "status": "valid", "jp": 3.5}])  # fmt: skip
-        db.session.commit()
-        report = services.event_report(event)
-        assert report["checkin"] == {"expected": 2, "checked_in": 1, "other_modes_admitted": 1, "scans": 3,
-                                     "rate": 50.0}  # fmt: skip
-        om = report["online_minutes"]
-        assert om["participants"] == 2 and om["scheduled_minutes"] == 180
-        assert om["median_minutes"] == 67.5  # c: 90 + 45 minutes; d: 0 (interval still open)
-        assert {x["label"]: x["count"] for x in om["buckets"]}["70–89%"] == 1  # 135 of 180 minutes = 75%
-        assert report["eligibility"] == {"assessed": 3, "eligible": 2, "not_eligible": 1, "overridden": 1,
-                                         "rate": 66.7}  # fmt: skip
-        assert report["certificates"] == {"total": 1, "by_status": {"valid": 1}}
-        after = datetime(2031, 1, 1, tzinfo=UTC)  # the fixture event (2030) has ended by then
-        hist = services.participant_history([("email", a.email_key), ("email", b.email_key)], now=after)
-        assert hist[0]["registrations"][0]["certificates"][0]["number"] == "001/BIMTEK-MEDSOS/VIII/2030"
-        assert hist[0]["jp_per_year"] == [{"year": 2030, "jp": 3.5}]  # the certificate's own JP wins
-        assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 0.0}]  # judged not eligible
-        login(client, world["owner"])
-        page = client.get(f"/manage/events/{event.id}/laporan").get_data(as_text=True)
-        assert "1 dari 2 peserta luring terkonfirmasi hadir" in page and 'id="chart-minutes"' in page
-        pdf_text = " ".join(
-            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(
-                f"/manage/events/{event.id}/laporan.pdf").data)).pages).split()
-        )  # fmt: skip
-        assert "Hadir di lokasi (check-in) 1" in pdf_text and "Memenuhi syarat sertifikat 2" in pdf_text
-    finally:
-        db.session.rollback()
-        conn = db.session.connection()
-        meta.drop_all(conn)
-        db.session.commit()
+    checkin.check_in(event, None, registration=a, staff=None, session_id=s1.id, scanned_at=t0, now=t0)
+    checkin.check_in(event, None, registration=a, staff=None, session_id=s2.id, scanned_at=t0, now=t0)  # twice
+    undone = checkin.check_in(event, None, registration=b, staff=None, session_id=s1.id, scanned_at=t0, now=t0)
+    checkin.undo_check_in(db.session.get(CheckIn, undone.id), actor=world["owner"])  # undone: not counted
+    checkin.check_in(event, None, registration=c, staff=None, allow_online=True, scanned_at=t0, now=t0)  # Zoom
+    db.session.add_all([
+        # c: Zoom report and webhook overlap in session 1 (counted once), and 10 minutes before it started.
+        AttendanceInterval(event_id=event.id, registration_id=c.id, session_id=s1.id, source="zoom_report",
+                           start=t0 - timedelta(minutes=10), end=t0 + timedelta(minutes=60)),
+        AttendanceInterval(event_id=event.id, registration_id=c.id, session_id=s1.id, source="zoom_webhook",
+                           start=t0 + timedelta(minutes=30), end=t0 + timedelta(minutes=90)),
+        AttendanceInterval(event_id=event.id, registration_id=c.id, session_id=s2.id, source="zoom_report",
+                           start=s2.starts_at, end=s2.starts_at + timedelta(minutes=45)),
+        AttendanceInterval(event_id=event.id, registration_id=d.id, session_id=s1.id, source="zoom_report",
+                           start=t0, end=None),  # still in the meeting: not counted yet
+        EligibilityVerdict(event_id=event.id, registration_id=a.id, eligible=True, override=None),
+        EligibilityVerdict(event_id=event.id, registration_id=b.id, eligible=False, override=None),
+        EligibilityVerdict(event_id=event.id, registration_id=c.id, eligible=False, override=True),
+    ])  # fmt: skip
+    series = CertificateSeries(event_id=event.id, code="BIMTEK-MEDSOS")
+    db.session.add(series)
+    db.session.flush()
+    db.session.add(Certificate(
+        event_id=event.id, series_id=series.id, seq=1, number="001/BIMTEK-MEDSOS/VIII/2030", role="peserta",
+        registration_id=a.id, holder_key=f"reg:{a.id}", name=a.full_name, event_title=event.title, jp=3.5,
+        issue_date=date(2030, 8, 22), verification_code="RPTTEST0001", pdf_path="x.pdf", pdf_size=1, sha256="0" * 64,
+    ))  # fmt: skip
+    db.session.commit()
+    report = services.event_report(event)
+    assert report["checkin"] == {"expected": 2, "checked_in": 1, "other_modes_admitted": 1, "scans": 3,
+                                 "rate": 50.0}  # fmt: skip
+    om = report["online_minutes"]
+    assert om["participants"] == 2 and om["scheduled_minutes"] == 180
+    assert om["median_minutes"] == 67.5  # c: 90 + 45 minutes; d: 0 (interval still open)
+    assert {x["label"]: x["count"] for x in om["buckets"]}["70–89%"] == 1  # 135 of 180 minutes = 75%
+    assert report["eligibility"] == {"assessed": 3, "eligible": 2, "not_eligible": 1, "overridden": 1,
+                                     "rate": 66.7}  # fmt: skip
+    assert report["certificates"] == {"total": 1, "by_status": {"valid": 1}}
+    after = datetime(2031, 1, 1, tzinfo=UTC)  # the fixture event (2030) has ended by then
+    hist = services.participant_history([("email", a.email_key), ("email", b.email_key)], now=after)
+    assert hist[0]["registrations"][0]["certificates"][0]["number"] == "001/BIMTEK-MEDSOS/VIII/2030"
+    assert hist[0]["jp_per_year"] == [{"year": 2030, "jp": 3.5}]  # the certificate's own JP wins
+    assert hist[1]["jp_per_year"] == [{"year": 2030, "jp": 0.0}]  # judged not eligible
+    login(client, world["owner"])
+    page = client.get(f"/manage/events/{event.id}/laporan").get_data(as_text=True)
+    assert "1 dari 2 peserta luring terkonfirmasi hadir" in page and 'id="chart-minutes"' in page
+    pdf_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(
+            f"/manage/events/{event.id}/laporan.pdf").data)).pages).split()
+    )  # fmt: skip
+    assert "Hadir di lokasi (check-in) 1" in pdf_text and "Memenuhi syarat sertifikat 2" in pdf_text
 
 
 def test_participant_history_jp_per_year_and_hr_export(client):

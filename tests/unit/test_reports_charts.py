@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bimtek.reports import charts
-from bimtek.reports.adapters import minutes_distribution, union_minutes
+from bimtek.reports.figures import minutes_distribution, union_minutes
 from bimtek.reports.xlsx import safe_cell
 
 NS = "{http://www.w3.org/2000/svg}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from bimtek.accounts.access import event_view
 from bimtek.attendance import presensi
 from bimtek.attendance.blueprint import bp, event_session, scoped
+from bimtek.attendance.forms import PresensiWindowForm
 from bimtek.attendance.models import PresensiWindow
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
@@ -48,21 +49,20 @@ def _local(value: str, tz: str) -> datetime | None:
 @event_view("manage")
 def presensi_open(event):
     """Open a presensi window now (for N minutes) or at given times."""
-    raw_session = request.form.get("session_id", "")
-    session = event_session(event, int(raw_session)) if raw_session.isdigit() else None
+    form = PresensiWindowForm()
+    session = event_session(event, form.session) if form.session is not None else None
     if session is None:
         abort(404)
-    minutes_raw = request.form.get("minutes", "30").strip()
-    opens = _local(request.form.get("opens_at", ""), event.timezone) if request.form.get("opens_at") else None
-    closes = _local(request.form.get("closes_at", ""), event.timezone) if request.form.get("closes_at") else None
+    opens = _local(form.opens_at.data, event.timezone) if form.opens_at.data else None
+    closes = _local(form.closes_at.data, event.timezone) if form.closes_at.data else None
     try:
         window = presensi.open_window(
             event,
             session,
-            request.form.get("kind", ""),
+            form.kind.data or "",
             opens_at=opens,
             closes_at=closes,
-            minutes=int(minutes_raw) if minutes_raw.isdigit() else -1,
+            minutes=form.minutes_value,
             user=current_user,
         )
         db.session.commit()

@@ -8,19 +8,18 @@ of one ticket give one admit and one "already checked in", on SQLite and Postgre
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bimtek.accounts.models import User
+from bimtek.attendance import services as attendance_services
 from bimtek.checkin.models import KINDS, CheckIn, slot_key
 from bimtek.core import audit
 from bimtek.core.codes import normalize_code
@@ -31,13 +30,14 @@ from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.registration import services as registration_services
 from bimtek.registration.models import Registration
-from bimtek.registration.names import name_search_key
 
 # An offline scan uploaded this long after it happened is marked as a late upload.
 LATE_AFTER = timedelta(minutes=2)
 # Device clocks drift; a scan time further in the future than this is replaced by the server's time.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_TICKET_TEXT = 300
+# An offline batch upload holds at most this many scans.
+MAX_BATCH = 500
 # Flags that put a row on the organizer's "look at this" list (late uploads and overrides are only noted).
 ATTENTION = frozenset({"duplicate_offline", "clock_skew"})
 _NONCE = re.compile(r"[A-Za-z0-9._:-]{8,64}")
@@ -179,7 +179,8 @@ def event_session(event: Event, session_id: int | None) -> EventSession | None:
     return session
 
 
-def _staff_label(name: str | None, email: str | None) -> str:
+def staff_label(name: str | None, email: str | None) -> str:
+    """How a staff member is shown on a scan: their name, else their email."""
     return (name or "").strip() or (email or "")
 
 
@@ -188,7 +189,7 @@ def _first_json(row: CheckIn, staff_name: str | None, staff_email: str | None, t
         "id": row.id,
         "scanned_at": as_utc(row.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
         "gate": row.gate,
-        "staff": _staff_label(staff_name, staff_email),
+        "staff": staff_label(staff_name, staff_email),
         "source": row.source,
         "device": row.device,
     }
@@ -279,7 +280,7 @@ def check_in(
         "flags": flags,
         "flagged": bool(ATTENTION.intersection(flags)),
     }
-    staff_label = _staff_label(staff.name, staff.email) if staff else ""
+    staff_text = staff_label(staff.name, staff.email) if staff else ""
     for _attempt in range(3):
         new_id = _insert(values)
         if new_id is not None:
@@ -290,7 +291,10 @@ def check_in(
                     actor=staff,
                     details={"checkin_id": new_id, "registration_id": reg.id, "slot": slot},
                 )
-            return Admission(new_id, reg, kind, slot, scanned_at, gate, staff_label, source, flags)
+            if kind == "exit":
+                # An exit ends a stay: where the rule counts minutes, the verdict may change.
+                attendance_services.refresh_verdicts(event.id, [reg.id])
+            return Admission(new_id, reg, kind, slot, scanned_at, gate, staff_text, source, flags)
         cond = CheckIn.nonce == nonce
         if admit_key:
             cond = or_(cond, CheckIn.admit_key == admit_key)
@@ -315,7 +319,7 @@ def check_in(
                 row.slot,
                 as_utc(row.scanned_at),
                 row.gate,
-                _staff_label(by_nonce[1], by_nonce[2]),
+                staff_label(by_nonce[1], by_nonce[2]),
                 row.source,
                 list(row.flags or []),
                 replay=True,
@@ -345,6 +349,8 @@ def undo_check_in(checkin: CheckIn, *, actor: User, reason: str = "", now: datet
         details={"registration_id": checkin.registration_id, "slot": checkin.slot, "reason": (reason or "")[:200]},
     )
     db.session.flush()
+    # The undone admit no longer counts towards attendance: the stored verdict follows at once.
+    attendance_services.refresh_verdicts(checkin.event_id, [checkin.registration_id])
     return checkin
 
 
@@ -373,247 +379,3 @@ def walk_in(
         event, None, registration=reg, staff=staff, session_id=session_id, gate=gate, device=device,
         source="walkin", now=now,
     )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------- views
-
-
-def registration_json(reg: Registration) -> dict:
-    """What a scanner shows about a person: no email, phone or NIP."""
-    return {
-        "id": reg.id,
-        "code": reg.code,
-        "name": reg.full_name,
-        "institution": reg.institution_name,
-        "work_unit": reg.work_unit,
-        "mode": reg.mode,
-        "status": reg.status,
-    }
-
-
-def admission_json(adm: Admission, tz: str) -> dict:
-    """A successful scan as the API answers it."""
-    return {
-        "id": adm.id,
-        "kind": adm.kind,
-        "slot": adm.slot,
-        "scanned_at": as_utc(adm.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
-        "gate": adm.gate,
-        "staff": adm.staff,
-        "source": adm.source,
-        "flags": adm.flags,
-        "replay": adm.replay,
-    }
-
-
-def checkin_json(row: CheckIn, tz: str) -> dict:
-    """A log row as the API shows it."""
-    zone = ZoneInfo(tz)
-    return {
-        "id": row.id,
-        "registration": registration_json(row.registration),
-        "session_id": row.session_id,
-        "day": row.day.isoformat(),
-        "slot": row.slot,
-        "kind": row.kind,
-        "gate": row.gate,
-        "device": row.device,
-        "staff": _staff_label(row.staff.name, row.staff.email) if row.staff else "",
-        "scanned_at": as_utc(row.scanned_at).astimezone(zone).isoformat(),
-        "received_at": as_utc(row.received_at).astimezone(zone).isoformat(),
-        "source": row.source,
-        "nonce": row.nonce,
-        "flags": list(row.flags or []),
-        "undone_at": as_utc(row.undone_at).astimezone(zone).isoformat() if row.undone_at else None,
-    }
-
-
-def event_days(event: Event) -> list[date]:
-    """Every calendar day the event spans, at the venue."""
-    first, last = local_day(event.starts_at, event.timezone), local_day(event.ends_at, event.timezone)
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A session or a whole day that people check in to."""
-
-    key: str
-    label: str
-    session_id: int | None
-    day: date
-    starts_at: datetime | None = None
-
-
-def slots(event: Event) -> list[Slot]:
-    """The event's days (check-in per day) followed by its sessions (check-in per session)."""
-    out = [Slot(slot_key(None, d), d.isoformat(), None, d) for d in event_days(event)]
-    for s in event.sessions:
-        out.append(Slot(slot_key(s.id, local_day(s.starts_at, event.timezone)), s.title, s.id,
-                        local_day(s.starts_at, event.timezone), as_utc(s.starts_at)))  # fmt: skip
-    return out
-
-
-def parse_slot(event: Event, key: str | None) -> Slot:
-    """The Slot for a key from a query string, defaulting to the first day."""
-    all_slots = slots(event)
-    for s in all_slots:
-        if s.key == key:
-            return s
-    if key and key.startswith("d"):
-        # A day outside the event's dates can still hold scans (a rehearsal, a device with a wrong date).
-        try:
-            day = date.fromisoformat(key[1:])
-            return Slot(slot_key(None, day), day.isoformat(), None, day)
-        except ValueError:
-            pass
-    if key:
-        raise Invalid("invalid", "Sesi atau hari tidak dikenal.", fields={"slot": "Tidak dikenal."})
-    return all_slots[0]
-
-
-def _slot_filter(slot: Slot):
-    if slot.session_id:
-        return CheckIn.session_id == slot.session_id
-    return and_(CheckIn.session_id.is_(None), CheckIn.day == slot.day)
-
-
-def admitted_ids(event: Event, slot: Slot) -> dict[int, CheckIn]:
-    """Registration id -> the admitting log row, for one session or day."""
-    rows = db.session.scalars(
-        select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None), _slot_filter(slot))
-    ).all()
-    return {r.registration_id: r for r in rows}
-
-
-def stats(event: Event, *, bucket_minutes: int = 15) -> dict:
-    """Counts for the live view and the API: admitted per session/day and mode, arrivals over time."""
-    zone = ZoneInfo(event.timezone)
-    expected = dict(
-        db.session.execute(
-            select(Registration.mode, func.count())
-            .where(Registration.event_id == event.id, Registration.status == "confirmed")
-            .group_by(Registration.mode)
-        ).all()
-    )
-    rows = db.session.execute(
-        select(CheckIn.session_id, CheckIn.day, CheckIn.scanned_at, Registration.mode)
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None))
-    ).all()
-    flagged = db.session.scalar(
-        select(func.count()).select_from(CheckIn).where(CheckIn.event_id == event.id, CheckIn.flagged.is_(True))
-    )
-    per_slot: dict[str, Counter] = {}
-    arrivals: dict[str, Counter] = {}
-    for session_id, day, scanned_at, mode in rows:
-        key = slot_key(session_id, day)
-        per_slot.setdefault(key, Counter())[mode] += 1
-        local = as_utc(scanned_at).astimezone(zone)
-        bucket = local.replace(minute=local.minute - local.minute % bucket_minutes, second=0, microsecond=0)
-        arrivals.setdefault(key, Counter())[bucket] += 1
-    out = []
-    known = slots(event)
-    # Scans on a day outside the event's dates (an early rehearsal, a wrong device clock) still show up.
-    extra_days = sorted({k for k in per_slot if k.startswith("d")} - {s.key for s in known})
-    known += [Slot(k, k[1:], None, date.fromisoformat(k[1:])) for k in extra_days]
-    for s in known:
-        counts = per_slot.get(s.key, Counter())
-        out.append({
-            "key": s.key,
-            "label": s.label,
-            "session_id": s.session_id,
-            "day": s.day.isoformat(),
-            "checked_in": {"onsite": counts["onsite"], "online": counts["online"], "total": sum(counts.values())},
-            "arrivals": [{"at": b.isoformat(), "count": n} for b, n in sorted(arrivals.get(s.key, {}).items())],
-        })  # fmt: skip
-    return {
-        "event_id": event.id,
-        "expected": {"onsite": expected.get("onsite", 0), "online": expected.get("online", 0)},
-        "slots": out,
-        "flagged": flagged or 0,
-    }
-
-
-def missing(event: Event, slot: Slot) -> list[Registration]:
-    """Confirmed on-site registrations not yet admitted to a session or day, by name."""
-    admitted = select(CheckIn.registration_id).where(
-        CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None), _slot_filter(slot)
-    )
-    return db.session.scalars(
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == "confirmed",
-            Registration.mode == "onsite",
-            Registration.id.not_in(admitted),
-        )
-        .order_by(Registration.name_key)
-    ).all()
-
-
-def log_query(event: Event, *, slot: Slot | None = None, flagged: bool = False):
-    """The event's check-in log, newest first."""
-    q = select(CheckIn).where(CheckIn.event_id == event.id)
-    if slot is not None:
-        q = q.where(_slot_filter(slot))
-    if flagged:
-        q = q.where(CheckIn.flagged.is_(True))
-    return q.order_by(CheckIn.scanned_at.desc(), CheckIn.id.desc())
-
-
-def search(event: Event, text: str, limit: int = 20) -> list[Registration]:
-    """Registrations by registration code, name or instansi, for the desk when a QR won't read."""
-    text = (text or "").strip()
-    if len(text) < 2:
-        return []
-    code = normalize_code(text)
-    key = name_search_key(text)
-    pattern = f"%{text.lower()}%".replace("\\", "")
-    cond = or_(
-        Registration.name_key.contains(key, autoescape=True), func.lower(Registration.institution_name).like(pattern)
-    )
-    if code:
-        cond = or_(cond, Registration.code == code)
-    return db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, cond).order_by(Registration.name_key).limit(limit)
-    ).all()
-
-
-def sync_data(event: Event, *, now: datetime | None = None) -> dict:
-    """What an offline scanner needs: the public key, who holds a usable ticket, which tickets are refused,
-    and who is already admitted (so another device's admits also show as "sudah check-in")."""
-    now = now or utcnow()
-    regs = db.session.execute(
-        select(
-            Registration.ticket_id,
-            Registration.code,
-            Registration.full_name,
-            Registration.institution_name,
-            Registration.mode,
-            Registration.status,
-        ).where(Registration.event_id == event.id)  # fmt: skip
-    ).all()
-    admitted = db.session.execute(
-        select(Registration.ticket_id, CheckIn.session_id, CheckIn.day)
-        .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(CheckIn.event_id == event.id, CheckIn.admit_key.is_not(None))
-    ).all()
-    return {
-        "event_id": event.id,
-        "generated_at": now.isoformat(),
-        "public_key": base64.b64encode(event.ticket_public_key or b"").decode("ascii"),
-        "slots": [
-            {"key": s.key, "label": s.label, "session_id": s.session_id, "day": s.day.isoformat()} for s in slots(event)
-        ],  # fmt: skip
-        # Names only for people expected at the door; an online registrant is known by ticket and code alone.
-        "tickets": [
-            {"ticket_id": t, "code": c, "name": n, "institution": i, "mode": m}
-            if m == "onsite"
-            else {"ticket_id": t, "code": c, "mode": m}
-            for t, c, n, i, m, st in regs
-            if st == "confirmed"
-        ],
-        "revoked": [{"ticket_id": t, "code": c, "status": st} for t, c, _n, _i, _m, st in regs if st != "confirmed"],
-        "admitted": [{"ticket_id": t, "slot": slot_key(sid, d)} for t, sid, d in admitted],
-    }

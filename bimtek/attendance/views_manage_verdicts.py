@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view
 from bimtek.attendance import exports, verdicts
 from bimtek.attendance.blueprint import bp, scoped
+from bimtek.attendance.forms import OverrideForm, RuleForm
 from bimtek.core import audit
 from bimtek.core.time import utcnow
 from bimtek.core.urls import safe_next
@@ -24,7 +25,7 @@ def rule(event):
     """The event's eligibility rule."""
     errors, values = {}, verdicts.rule_json(verdicts.get_rule(event)) or {"jp_minutes": event.jp_minutes}
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = RuleForm().values()
         try:
             verdicts.save_rule(event, values, user=current_user)
             summary = verdicts.compute_verdicts(event, user=current_user)
@@ -129,14 +130,14 @@ def annex(event, fmt: str):
 def override(event, registration_id: int):
     """Set or clear the organizer's decision on one participant, with a reason."""
     reg = scoped(Registration, event, registration_id)
-    decision = {"eligible": True, "not_eligible": False, "clear": None}.get(request.form.get("decision", ""), "bad")
-    if decision == "bad":
+    form = OverrideForm()
+    if not form.known_decision():
         abort(400)
     try:
-        verdicts.override_verdict(reg, decision, request.form.get("reason", ""), user=current_user)
+        verdicts.override_verdict(reg, form.chosen, form.reason.data or "", user=current_user)
         db.session.commit()
         flash(_("Keputusan untuk %(name)s disimpan.", name=reg.full_name), "success")
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")
-    return redirect(safe_next(request.form.get("next"), url_for("attendance.matrix", event_id=event.id)))
+    return redirect(safe_next(form.next.data, url_for("attendance.matrix", event_id=event.id)))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from bimtek.attendance import presensi
 from bimtek.attendance.blueprint import bp
+from bimtek.attendance.forms import PresensiCodeForm
 from bimtek.attendance.models import PresensiWindow
 from bimtek.errors import DomainError
 from bimtek.extensions import db, limiter
@@ -43,12 +44,11 @@ def presensi_participant(token: str):
         abort(404)
     event = reg.event
     status, message, errors = 200, None, {}
-    code = request.values.get("c", "") or request.form.get("code", "")
+    form = PresensiCodeForm()
+    code = request.args.get("c", "") or form.code.data or ""
     if request.method == "POST":
         try:
-            record, created = presensi.submit_code(
-                reg, request.form.get("code", ""), method="qr" if request.form.get("via") == "qr" else "typed"
-            )
+            record, created = presensi.submit_code(reg, form.code.data or "", method=form.method)
             db.session.commit()
             window = db.session.get(PresensiWindow, record.window_id)
             message = (

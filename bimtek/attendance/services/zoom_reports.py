@@ -1,4 +1,4 @@
-"""Zoom report attendance: import with preview, the review queue and remembered name links.
+"""Zoom reports: upload with preview, matching to registrations, confirming into attendance intervals.
 
 Services flush and never commit. Every rule lives here once, for the HTML pages, the JSON API and the CLI.
 """
@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.attendance import verdicts, zoom_date_checks
@@ -25,7 +25,7 @@ from bimtek.attendance.models import (
 from bimtek.attendance.zoom_csv import ZoomCsvError, file_fingerprint, parse_zoom_report
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
-from bimtek.errors import Conflict, Invalid, NotFound
+from bimtek.errors import Invalid, NotFound
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -296,7 +296,7 @@ def _iso(intervals: list[tuple[datetime, datetime]]) -> list[list[str]]:
     return [[s.isoformat(), e.isoformat()] for s, e in intervals]
 
 
-def _from_iso(values: list[list[str]]) -> list[tuple[datetime, datetime]]:
+def from_iso(values: list[list[str]]) -> list[tuple[datetime, datetime]]:
     return [(as_utc(datetime.fromisoformat(s)), as_utc(datetime.fromisoformat(e))) for s, e in values]
 
 
@@ -376,8 +376,8 @@ INLINE_CONFIRM_ROWS = 5000
 def start_confirm(imp: ZoomImport, *, user=None, inline_rows: int = INLINE_CONFIRM_ROWS):
     """Confirm now (returns True/False as ``confirm_import``) or, for a big report, prepare a job.
 
-    For a job the caller commits, then calls ``enqueue_confirm(job)``; the import stays a preview until
-    the consumer has stored it, so confirming twice still changes nothing.
+    For a job the caller commits, then hands it to ``enqueue_confirm``; the import stays a
+    preview until the consumer has stored it, so confirming twice still changes nothing.
     """
     if imp.rows_read <= inline_rows or imp.status != "preview":
         return confirm_import(imp, user=user)
@@ -409,113 +409,6 @@ def import_job(imp: ZoomImport):
     return next((j for j in jobs if (j.params or {}).get("import_id") == imp.id), None)
 
 
-def pending_count(event_id: int, *, import_id: int | None = None) -> int:
-    """Rows waiting for an organizer in the review queue (of one import, if given)."""
-    query = select(func.count(ZoomImportRow.id)).where(
-        ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending"
-    )
-    if import_id is not None:
-        query = query.where(ZoomImportRow.import_id == import_id)
-    return db.session.scalar(query)
-
-
-def review_queue(event_id: int, status: str = "pending") -> list[ZoomImportRow]:
-    """Review rows of an event, by session then name."""
-    return list(
-        db.session.scalars(
-            select(ZoomImportRow)
-            .where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == status)
-            .order_by(ZoomImportRow.session_id, ZoomImportRow.display_name, ZoomImportRow.id)
-        )
-    )
-
-
-def _credit_row(row: ZoomImportRow, registration_id: int, user, now: datetime) -> None:
-    row.status, row.registration_id = "linked", registration_id
-    row.resolved_by_id, row.resolved_at = getattr(user, "id", None), now
-    for s, e in _from_iso(row.intervals):
-        db.session.add(
-            AttendanceInterval(
-                event_id=row.event_id,
-                registration_id=registration_id,
-                session_id=row.session_id,
-                start=s,
-                end=e,
-                source="zoom_report",
-                source_ref=f"zoom_row:{row.id}",
-                created_at=now,
-            )
-        )
-
-
-def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: datetime | None = None) -> int:
-    """Credit a review row to a registration and remember the name for the event's other sessions.
-
-    Returns how many rows were linked (this one plus pending rows with the same name in other sessions).
-    """
-    now = now or utcnow()
-    if row.status == "linked" and row.registration_id == registration_id:
-        return 0
-    if row.status != "pending":
-        raise Conflict("review_resolved", "Baris ini sudah diproses.")
-    reg = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
-    if reg is None or reg.event_id != row.event_id or reg.status not in MATCHABLE_STATUSES:
-        raise Invalid(
-            "registration_invalid",
-            "Peserta tidak ditemukan pada kegiatan ini.",
-            fields={"registration_id": "Pilih peserta kegiatan ini."},
-        )
-    _credit_row(row, reg.id, user, now)
-    linked = 1
-    if row.link_key:
-        link = db.session.scalar(
-            select(NameLink).where(NameLink.event_id == row.event_id, NameLink.link_key == row.link_key)
-        )
-        if link is None:
-            db.session.add(
-                NameLink(
-                    event_id=row.event_id,
-                    link_key=row.link_key,
-                    registration_id=reg.id,
-                    created_by_id=getattr(user, "id", None),
-                )
-            )
-        else:
-            link.registration_id = reg.id
-        same_name = db.session.scalars(
-            select(ZoomImportRow).where(
-                ZoomImportRow.event_id == row.event_id,
-                ZoomImportRow.status == "pending",
-                ZoomImportRow.link_key == row.link_key,
-                ZoomImportRow.id != row.id,
-            )
-        ).all()
-        for other in same_name:
-            _credit_row(other, reg.id, user, now)
-            linked += 1
-    audit.record(
-        "attendance.zoom_row_linked",
-        row,
-        event_id=row.event_id,
-        actor=user,
-        details={"registration_id": reg.id, "display_name": row.display_name, "rows": linked},
-    )
-    db.session.flush()
-    verdicts.refresh(reg.event, [reg.id])
-    return linked
-
-
-def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -> None:
-    """Take a row out of the queue without crediting anyone (host, guest, live-stream helper...)."""
-    if row.status == "dismissed":
-        return
-    if row.status != "pending":
-        raise Conflict("review_resolved", "Baris ini sudah diproses.")
-    row.status, row.resolved_by_id, row.resolved_at = "dismissed", getattr(user, "id", None), now or utcnow()
-    audit.record("attendance.zoom_row_dismissed", row, event_id=row.event_id, actor=user)
-    db.session.flush()
-
-
 def import_json(imp: ZoomImport, *, with_groups: bool = True) -> dict:
     """An import as the API shows it."""
     out = {
@@ -537,24 +430,6 @@ def import_json(imp: ZoomImport, *, with_groups: bool = True) -> dict:
     if with_groups:
         out["people_list"] = (imp.summary or {}).get("groups", [])
     return out
-
-
-def review_row_json(row: ZoomImportRow) -> dict:
-    """A review-queue row as the API shows it."""
-    return {
-        "id": row.id,
-        "session_id": row.session_id,
-        "import_id": row.import_id,
-        "display_name": row.display_name,
-        "original_name": row.original_name,
-        "email": row.email,
-        "match_kind": row.match_kind,
-        "candidate_ids": row.candidate_ids,
-        "minutes": row.minutes,
-        "rows": len(row.line_nos or []),
-        "status": row.status,
-        "registration_id": row.registration_id,
-    }
 
 
 def session_groups(event_id: int) -> dict[int, list]:

@@ -1,0 +1,82 @@
+"""Attendance services: Zoom reports and their review queue here; the eligibility rule and verdicts in
+``bimtek.attendance.verdicts``, presensi in ``presensi``, webhooks in ``webhooks``.
+
+Services flush and never commit. Other features write through the names below (``refresh_verdicts``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bimtek.attendance import verdicts
+from bimtek.attendance.models import EligibilityRule
+from bimtek.attendance.services.privacy import erase_registration_traces, purge_zoom_reports
+from bimtek.attendance.services.review import (
+    dismiss_row,
+    link_row,
+    pending_count,
+    review_queue,
+    review_row_json,
+)
+from bimtek.attendance.services.zoom_reports import (
+    INLINE_CONFIRM_ROWS,
+    MATCHABLE_STATUSES,
+    MAX_REPORT_BYTES,
+    Analysis,
+    Group,
+    analyse_report,
+    candidates,
+    confirm_all,
+    confirm_import,
+    enqueue_confirm,
+    import_job,
+    import_json,
+    name_links,
+    previews,
+    session_groups,
+    start_confirm,
+    upload_report,
+    upload_report_all_sessions,
+)
+from bimtek.events.models import Event
+from bimtek.extensions import db
+
+__all__ = [
+    "INLINE_CONFIRM_ROWS",
+    "MATCHABLE_STATUSES",
+    "MAX_REPORT_BYTES",
+    "Analysis",
+    "Group",
+    "analyse_report",
+    "candidates",
+    "confirm_all",
+    "confirm_import",
+    "enqueue_confirm",
+    "dismiss_row",
+    "erase_registration_traces",
+    "import_job",
+    "import_json",
+    "link_row",
+    "name_links",
+    "pending_count",
+    "previews",
+    "purge_zoom_reports",
+    "refresh_verdicts",
+    "review_queue",
+    "review_row_json",
+    "session_groups",
+    "start_confirm",
+    "upload_report",
+    "upload_report_all_sessions",
+]
+
+
+def refresh_verdicts(event_id: int, registration_ids: list[int] | None = None) -> None:
+    """Bring stored verdicts in step with changed attendance (once the organizer has set a rule).
+
+    Check-in calls this after an undo or an exit scan, so a certificate follows what the log says. Takes
+    the event's id: the scanner's hot path holds a narrow row, not the Event.
+    """
+    if db.session.scalar(select(EligibilityRule.id).where(EligibilityRule.event_id == event_id)) is None:
+        return
+    verdicts.compute_verdicts(db.session.get(Event, event_id), registration_ids=registration_ids)

@@ -1,0 +1,43 @@
+"""What other features may read from evaluation: who completed the form, and the results' figures.
+
+Plain values out. The eligibility rule asks ``completed``; reports ask ``results``, ``response_matrix``
+and ``display_text`` (these three are computed in the evaluation services; this module is their one
+public door, so a reorganisation of those services touches only the imports below).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bimtek.evaluation import services as _services
+from bimtek.evaluation.models import EvaluationResponse
+from bimtek.events.models import Event
+from bimtek.extensions import db
+
+__all__ = ["completed", "display_text", "response_matrix", "results"]
+
+
+def completed(event: Event) -> set[int]:
+    """Registration ids of the event that have submitted their evaluation (one query)."""
+    return set(
+        db.session.scalars(
+            select(EvaluationResponse.registration_id).where(
+                EvaluationResponse.event_id == event.id, EvaluationResponse.submitted_at.is_not(None)
+            )
+        )
+    )
+
+
+def results(event: Event, *, comment_limit: int | None = None) -> dict:
+    """Scores, distributions and comments of the event's evaluation, as plain JSON-ready values."""
+    return _services.results(event, comment_limit=comment_limit)
+
+
+def response_matrix(event: Event) -> dict:
+    """Every response as a row and every form item as a column (``header`` and ``rows``)."""
+    return _services.response_matrix(event)
+
+
+def display_text(text: str) -> str:
+    """A question in the reader's language (default questions translated, the organizer's own as typed)."""
+    return _services.display_text(text)

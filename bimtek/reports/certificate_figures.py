@@ -1,0 +1,61 @@
+"""Certificate figures for reports, read from the certificates feature's table.
+
+This is the one place where reports still reads another feature's model: certificates has no public read
+module yet (its services are being split in issue 10). Both functions are meant to move, unchanged, into
+``bimtek/certificates/queries.py``; then reports imports them from there and this file goes away. The
+structure test lists this import as a known exception with that reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from bimtek.certificates.models import Certificate
+from bimtek.events.models import Event
+from bimtek.extensions import db
+
+__all__ = ["certificates_by_registration", "certificates_summary"]
+
+
+def certificates_summary(event: Event) -> dict | None:
+    """Certificates issued for the event, by status; None while none were issued."""
+    rows = db.session.execute(
+        select(Certificate.status, func.count()).where(Certificate.event_id == event.id).group_by(Certificate.status)
+    ).all()
+    by_status = {str(status): int(n) for status, n in rows}
+    if not by_status:
+        return None
+    return {"total": sum(by_status.values()), "by_status": by_status}
+
+
+def certificates_by_registration(registration_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """Certificates per registration: number, status, JP, issue time and role (a person's history)."""
+    ids = list(registration_ids)
+    out: dict[int, list[dict]] = {}
+    if not ids:
+        return out
+    rows = db.session.execute(
+        select(
+            Certificate.registration_id,
+            Certificate.number,
+            Certificate.status,
+            Certificate.jp,
+            Certificate.issued_at,
+            Certificate.role,
+        )
+        .where(Certificate.registration_id.in_(ids))
+        .order_by(Certificate.id)
+    ).all()
+    for rid, number, status, jp, issued_at, role in rows:
+        out.setdefault(int(rid), []).append(
+            {
+                "number": number,
+                "status": status,
+                "jp": jp,
+                "issued_at": issued_at.isoformat() if issued_at is not None else None,
+                "role": role,
+            }
+        )
+    return out
