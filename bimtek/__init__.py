@@ -77,9 +77,11 @@ def create_app(config: dict | None = None) -> Flask:
     from bimtek.api import api_bp, openapi
 
     for feature in FEATURES:
-        routes = feature_module(feature, "routes")
-        if routes is not None:
-            app.register_blueprint(routes.bp)
+        # A feature's pages are one routes.py, or split by audience into views_public.py / views_manage.py.
+        for name in ("routes", "views_public", "views_manage"):
+            views = feature_module(feature, name)
+            if views is not None:
+                app.register_blueprint(views.bp)
         feature_module(feature, "api")
         cli = feature_module(feature, "cli")
         if cli is not None:
