@@ -437,10 +437,11 @@ def test_settings_validation_and_live_preview(client):
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert preview.mimetype == "application/pdf"
     text = pdf_text(preview.data)
-    assert "0001/SERT/MEDSOS/2030" in text and "Jakarta, 1 September 2030" in text
+    # A specimen: the sequence shows as X's (issue 14), the rest of the pattern as configured.
+    assert "XXXX/SERT/MEDSOS/2030" in text and "Jakarta, 1 September 2030" in text
     live = client.post(f"/manage/events/{event.id}/certificates/preview.pdf",
                        data={"number_pattern": "{seq}/LIVE/{roman_month}", "signatory_name": "Belum Disimpan"})  # fmt: skip
-    assert "1/LIVE/IX" in pdf_text(live.data) and "Belum Disimpan" in pdf_text(live.data)
+    assert "XXX/LIVE/IX" in pdf_text(live.data) and "Belum Disimpan" in pdf_text(live.data)
     assert get_settings(event).signatory_name == "Dr. A"
 
 

@@ -182,12 +182,37 @@ def _draw_frame(c: rl_canvas.Canvas, width: float, height: float, rosette: bool)
     c.addLiteral(_frame_ops(width, height, rosette))
 
 
+SPECIMEN_TEXT = "CONTOH / SPECIMEN"
+SPECIMEN_NOTE = "CONTOH — bukan sertifikat yang sah / SPECIMEN — not a valid certificate"
+
+
+class _SpecimenCanvas(rl_canvas.Canvas):
+    """A canvas that stamps CONTOH / SPECIMEN over every page as it is finished (on top of everything)."""
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        width, height = self._pagesize
+        self.saveState()
+        self.setFillColorRGB(0.78, 0.1, 0.1)
+        self.setFillAlpha(0.22)
+        self.translate(width / 2, height / 2)
+        self.rotate(math.degrees(math.atan2(height, width)))
+        self.setFont("Helvetica-Bold", 64)
+        self.drawCentredString(0, -22, SPECIMEN_TEXT)
+        self.restoreState()
+        self.saveState()
+        self.setFillColorRGB(0.78, 0.1, 0.1)
+        self.setFont("Helvetica-Bold", 10)
+        self.drawCentredString(width / 2, height - 5.5 * mm, SPECIMEN_NOTE)
+        self.restoreState()
+        super().showPage()
+
+
 class _Doc:
     """One canvas plus the forms already defined in it."""
 
-    def __init__(self, title: str, pagesize: tuple[float, float]) -> None:
+    def __init__(self, title: str, pagesize: tuple[float, float], *, specimen: bool = False) -> None:
         self.buffer = io.BytesIO()
-        self.canvas = rl_canvas.Canvas(
+        self.canvas = (_SpecimenCanvas if specimen else rl_canvas.Canvas)(
             self.buffer, pagesize=pagesize, invariant=1, pageCompression=1, initialFontName="Helvetica"
         )
         self.canvas.setTitle(title)

@@ -78,6 +78,7 @@ class CertificateData:
     verify_url: str = ""
     verification_code: str = ""
     sessions: Sequence[Session] = ()
+    specimen: bool = False  # a preview: every page marked CONTOH / SPECIMEN
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def _first_pagesize(template: TemplateSpec | None) -> tuple[float, float]:
 def render_certificate(cert: CertificateData, template: TemplateSpec | None, fonts_dir: Path) -> bytes:
     """Render one certificate (front page, plus back pages if it has sessions) to PDF bytes."""
     fonts = register_fonts(fonts_dir)
-    doc = _Doc(_clean(cert.number) or "Sertifikat", _first_pagesize(template))
+    doc = _Doc(_clean(cert.number) or "Sertifikat", _first_pagesize(template), specimen=cert.specimen)
     _render_pages(doc, cert, template, fonts)
     return doc.finish()
 
@@ -56,7 +56,7 @@ def render_many(certs: Iterable[CertificateData], template: TemplateSpec | None,
     title = _clean(items[0].number)
     if len(items) > 1:
         title = f"{title} s.d. {_clean(items[-1].number)} ({len(items)} sertifikat)"
-    doc = _Doc(title, _first_pagesize(template))
+    doc = _Doc(title, _first_pagesize(template), specimen=any(c.specimen for c in items))
     for cert in items:
         _render_pages(doc, cert, template, fonts)
     return doc.finish()

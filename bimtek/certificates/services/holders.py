@@ -12,6 +12,7 @@ from bimtek.certificates.models import (
     Certificate,
 )
 from bimtek.certificates.services.eligibility import eligible_registration_ids
+from bimtek.certificates.services.settings import get_settings
 from bimtek.errors import Invalid
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -56,11 +57,17 @@ def participant_holders(event: Event, registration_ids: Iterable[int] | None = N
 
 
 def speaker_holders(event: Event, roles: Iterable[str] = ("narasumber", "moderator")) -> list[Holder]:
-    """One holder per distinct speaker name and role across the agenda (a moderator of two sessions once)."""
+    """One holder per distinct speaker name and role across the agenda (a moderator of two sessions once).
+
+    The signatory is never among them: he does not certify himself, whether the agenda lists him by name or
+    only by his jabatan (a job title is not a name to print after "diberikan kepada").
+    """
+    settings = get_settings(event)
+    signatory = {name_key(t) for t in (settings.signatory_name, settings.signatory_title) if (t or "").strip()}
     out: dict[tuple[str, str], Holder] = {}
     for session in event.sessions:
         for sp in session.speakers:
-            if sp.role in roles:
+            if sp.role in roles and name_key(sp.name) not in signatory:
                 out.setdefault((sp.role, name_key(sp.name)), Holder(sp.role, name_key(sp.name), sp.name.strip()))
     return list(out.values())
 

@@ -103,7 +103,11 @@ def issue_context(event: Event, *, user=None, job_id: int | None = None, setting
     settings = settings or get_settings(event)
     code = series_code(event, settings)
     when = issue_date(event, settings)
-    sessions = [[s.title, s.jp, [sp.name for sp in s.speakers]] for s in event.sessions] if settings.back_page else []
+    sessions = (
+        [[s.title, s.jp, [sp.name for sp in s.speakers if sp.role == "narasumber"]] for s in event.sessions]
+        if settings.back_page
+        else []
+    )
     total_jp = sum(float(s.jp or 0) for s in event.sessions)
     return IssueContext(
         event=event,

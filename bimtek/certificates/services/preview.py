@@ -33,13 +33,17 @@ from bimtek.i18n import format_short_date
 
 
 def sample_data(event: Event, settings: CertificateSettings) -> CertificateData:
-    """A preview certificate with the current settings (nothing stored)."""
+    """A specimen certificate with the current settings: marked CONTOH / SPECIMEN, number XXX/..., never stored."""
     when = issue_date(event, settings)
     try:
-        number = numbering.format_number(settings.number_pattern, 1, series_code(event, settings), when)
+        number = numbering.format_specimen(settings.number_pattern, series_code(event, settings), when)
     except numbering.NumberingError as err:
         raise Invalid("invalid", str(err), fields={"number_pattern": str(err)}) from err
-    sessions = [(s.title, s.jp, [sp.name for sp in s.speakers]) for s in event.sessions] if settings.back_page else ()
+    sessions = (
+        [(s.title, s.jp, [sp.name for sp in s.speakers if sp.role == "narasumber"]) for s in event.sessions]
+        if settings.back_page
+        else ()
+    )
     base = current_app.config["BASE_URL"].rstrip("/")
     return CertificateData(
         number=number,
@@ -59,6 +63,7 @@ def sample_data(event: Event, settings: CertificateSettings) -> CertificateData:
         logo_path=stored_path(settings.logo_image) if settings.logo_image else None,
         verify_url=verify_url(base, "CONTOHKODE23"),
         verification_code="CONT-OHKO-DE23",
+        specimen=True,
         sessions=sessions,
     )
 
