@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
-from bimtek.evaluation import scoring, services
+from bimtek.evaluation import responses, scoring, services
 from bimtek.evaluation.models import EvaluationQuestion
 from bimtek.extensions import db, limiter
 from bimtek.i18n import format_local_input
@@ -56,7 +56,7 @@ def _manage_page(event, *, errors=None, values=None, question_errors=None, statu
             "kind": services.KIND_LABELS,
             "mode": services.MODE_LABELS,
         },
-        preview=services.build_form(event, None, qs) if qs else [],
+        preview=responses.build_form(event, None, qs) if qs else [],
     ), status
 
 
@@ -178,18 +178,18 @@ def delete_question(event, question_id: int):
 @limiter.limit("30 per minute", methods=["POST"])
 def participant_form(token: str):
     """The participant's evaluation form, reached from the private manage link."""
-    reg = services.registration_by_token(token)
+    reg = responses.registration_by_token(token)
     if reg is None:
         abort(404)
     event = reg.event
     settings = services.get_settings(event.id)
     now = utcnow()
-    state = services.availability(reg, settings, now)
+    state = responses.availability(reg, settings, now)
     errors, values, status = {}, {}, 200
     if request.method == "POST" and state == "open":
         values = request.form.to_dict()
         try:
-            services.submit_response(reg, values, now=now)
+            responses.submit_response(reg, values, now=now)
             db.session.commit()
             return redirect(url_for("evaluation.participant_form", token=token, terkirim=1))
         except DomainError as err:
@@ -197,18 +197,18 @@ def participant_form(token: str):
             errors, status = err.fields, err.status
             if not errors:
                 flash(_(err.message), "error")
-            state = services.availability(reg, settings, now)
+            state = responses.availability(reg, settings, now)
     elif request.method == "POST":
         status = 409
-    sections = services.build_form(event, reg.mode) if state == "open" else []
-    response = services.response_for(reg.id) if state == "done" else None
+    sections = responses.build_form(event, reg.mode) if state == "open" else []
+    response = responses.response_for(reg.id) if state == "done" else None
     return render_template(
         "evaluation/participant.html",
         event=event,
         reg=reg,
         settings=settings,
         state=state,
-        message=services.AVAILABILITY_MESSAGES.get(state, ""),
+        message=responses.AVAILABILITY_MESSAGES.get(state, ""),
         sections=sections,
         errors=errors,
         values=values,

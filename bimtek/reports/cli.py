@@ -16,7 +16,7 @@ def register(app: Flask) -> None:
     group = click.Group("reports", help="Event reports.")
 
     def _write(event_id: int, output: str | None, kind: str) -> None:
-        from bimtek.evaluation import services as evaluation
+        from bimtek.evaluation import results as eval_results
         from bimtek.events.models import Event
         from bimtek.reports import pdf, services, xlsx
 
@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
                               font_dir=Path(current_app.static_folder) / "fonts")  # fmt: skip
         else:
             data = xlsx.event_workbook(
-                services.event_report(event, comment_limit=None), responses=evaluation.response_matrix(event)
+                services.event_report(event, comment_limit=None), responses=eval_results.response_matrix(event)
             )
         path = Path(output or f"laporan-{event.code.lower()}-{event.id}.{kind}")
         path.write_bytes(data)

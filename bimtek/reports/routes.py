@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view, require_role
 from bimtek.core import audit
 from bimtek.errors import DomainError
-from bimtek.evaluation import services as evaluation
+from bimtek.evaluation import results as eval_results
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.reports import adapters, dashboard, pdf, services, xlsx
@@ -68,7 +68,7 @@ def report_pdf(event):
 def report_xlsx(event):
     """The report's tables as a workbook."""
     report = services.event_report(event, comment_limit=None)
-    data = xlsx.event_workbook(report, responses=evaluation.response_matrix(event))
+    data = xlsx.event_workbook(report, responses=eval_results.response_matrix(event))
     audit.record("report.xlsx", event, event_id=event.id, details={"bytes": len(data)})
     db.session.commit()
     return _download(data, XLSX_TYPE, _filename(event, "xlsx"))

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
-from bimtek.evaluation import services as evaluation
+from bimtek.evaluation import results as eval_results
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.i18n import to_zone
@@ -149,7 +149,7 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
             "province_unknown": unknown,
             "provinces_reached": sum(1 for p in provinces if p["count"]),
         },
-        "evaluation": evaluation.results(event, comment_limit=comment_limit),
+        "evaluation": eval_results.results(event, comment_limit=comment_limit),
     }
     with adapters.lookup_scope():
         report["checkin"] = adapters.checkin_summary(event.id)
