@@ -30,6 +30,7 @@ from bimtek.certificates.services.settings import (
     update_settings,
 )
 from bimtek.certificates.services.storage import stored_path
+from bimtek.certificates.views_public import file_lost_page
 from bimtek.core import audit
 from bimtek.core.models import Job
 from bimtek.core.urls import safe_next
@@ -177,7 +178,11 @@ def manage_job_resume(event, job_id: int):
 def manage_download(event, certificate_id: int):
     """One certificate's PDF (the signed copy when there is one)."""
     cert = _event_cert(event, certificate_id)
-    resp = delivery.pdf_response(cert, attachment=request.args.get("inline") != "1", actor=current_user)
+    try:
+        resp = delivery.pdf_response(cert, attachment=request.args.get("inline") != "1", actor=current_user)
+    except delivery.CertificateFileLost as err:
+        db.session.commit()  # keeps the audit record of the mismatch
+        return file_lost_page(err), err.status
     db.session.commit()  # keeps the audit record of a repaired file
     return resp
 
@@ -341,6 +346,9 @@ def manage_preview(event):
     resp = Response(data, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
     resp.headers["Cache-Control"] = "no-store"
+    # The settings page shows the live preview in a frame: this response (only) may be framed by our pages.
+    resp.headers["X-Frame-Options"] = "SAMEORIGIN"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
     return resp
 
 

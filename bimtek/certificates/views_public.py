@@ -7,13 +7,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.certificates.pdf.render import pdf_sha256
-from bimtek.certificates.services.delivery import current_for_registration, pdf_response
+from bimtek.certificates.services.delivery import CertificateFileLost, current_for_registration, pdf_response
 from bimtek.certificates.services.eligibility import attendance_rules_applied, ineligibility_reasons
 from bimtek.certificates.services.verification import find_by_code, find_by_hash, public_json, verify_rate
 from bimtek.extensions import db, limiter
 from bimtek.registration.models import Registration
 
 bp = Blueprint("certificates", __name__)
+
+
+def file_lost_page(err: CertificateFileLost) -> str:
+    """A clear page (never a 500) when an issued PDF is gone and cannot be re-created byte for byte."""
+    return render_template("errors/error.html", status=err.status, message=_(err.message))
 
 
 def _noindex(resp: Response) -> Response:
@@ -76,7 +81,11 @@ def participant_download(manage_token: str):
         abort(404)
     cert = current_for_registration(reg)
     if cert is not None and cert.status == "valid" and request.args.get("view") != "1":
-        resp = pdf_response(cert)
+        try:
+            resp = pdf_response(cert)
+        except CertificateFileLost as err:
+            db.session.commit()  # keeps the audit record of the mismatch
+            return _noindex(current_app.make_response((file_lost_page(err), err.status)))
         db.session.commit()  # keeps the audit record of a repaired file
         return resp
     reasons = [] if cert else ineligibility_reasons(reg)

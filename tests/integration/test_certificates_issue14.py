@@ -156,6 +156,10 @@ def test_missing_pdf_that_no_longer_matches_the_register_is_refused_clearly(clie
     page = client.get(f"/r/{reg.manage_token}/sertifikat")
     assert page.status_code == 409
     assert "tidak sama dengan register" in page.get_data(as_text=True)
+    assert _audits("certificate.file_mismatch")[0].details["register_sha256"] == cert.sha256
+    login(client, user)
+    staff = client.get(f"/manage/events/{cert.event_id}/certificates/{cert.id}.pdf")
+    assert staff.status_code == 409 and "tidak sama dengan register" in staff.get_data(as_text=True)
     api = client.get(f"/api/v1/certificates/{cert.id}/pdf", headers=bearer(token_for(user)))
     assert api.status_code == 409 and api.get_json()["error"] == "file_mismatch"
     assert api.get_json()["sha256"] == cert.sha256
