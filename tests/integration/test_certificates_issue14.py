@@ -164,3 +164,33 @@ def test_missing_pdf_that_no_longer_matches_the_register_is_refused_clearly(clie
     assert api.status_code == 409 and api.get_json()["error"] == "file_mismatch"
     assert api.get_json()["sha256"] == cert.sha256
     assert not served_file(cert).exists()
+
+
+def test_parallel_downloads_of_a_missing_pdf_all_get_the_issued_bytes(app, issued):
+    import threading
+
+    _user, _event, reg, cert = issued
+    path = served_file(cert)
+    original = path.read_bytes()
+    path.unlink()
+    db.session.commit()  # this thread holds no transaction while the requests run
+    barrier, bodies, errors = threading.Barrier(4), [], []
+
+    def download():
+        try:
+            client = app.test_client()
+            barrier.wait()
+            resp = client.get(f"/r/{reg.manage_token}/sertifikat")
+            bodies.append((resp.status_code, resp.data))
+        except Exception as err:  # reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=download) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(bodies) == 4
+    assert all(status == 200 and body == original for status, body in bodies)
+    assert path.read_bytes() == original
+    assert not list(path.parent.glob("*.tmp"))
