@@ -95,17 +95,16 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bimtek-cert-bench-"))
     os.environ["BIMTEK_INSTANCE_PATH"] = str(tmp / "instance")
-    from bimtek.certificates.delivery import zip_entries, zip_stream
-    from bimtek.certificates.issuing import issue_context
-    from bimtek.certificates.jobs import start_issue_job
-    from bimtek.certificates.preview import sample_data
-    from bimtek.certificates.settings import DEFAULT_LAYOUT, layout_fields, update_settings
-
     from bimtek import create_app
     from bimtek.accounts import services as accounts
     from bimtek.certificates.pdf import model as pdf
     from bimtek.certificates.pdf.kit import FONTS_DIR, register_fonts
     from bimtek.certificates.pdf.render import render_certificate
+    from bimtek.certificates.services.delivery import zip_entries, zip_stream
+    from bimtek.certificates.services.issuing import issue_context
+    from bimtek.certificates.services.jobs import start_issue_job
+    from bimtek.certificates.services.preview import sample_data
+    from bimtek.certificates.services.settings import DEFAULT_LAYOUT, layout_fields, update_settings
     from bimtek.certificates.signing import generate_self_signed_p12, load_signer, pades_sign
     from bimtek.certificates.tasks import run_issue_job
     from bimtek.events import services as events
