@@ -6,10 +6,7 @@ from sqlalchemy import func, select
 
 from bimtek.core.time import as_utc
 from bimtek.evaluation import aggregate
-from bimtek.evaluation.models import (
-    EvaluationAnswer,
-    EvaluationResponse,
-)
+from bimtek.evaluation.models import EvaluationAnswer, EvaluationResponse
 from bimtek.evaluation.responses import build_form, form_items, narasumber
 from bimtek.evaluation.services import SECTION_LABELS, get_settings, questions
 from bimtek.events.models import Event

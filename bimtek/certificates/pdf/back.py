@@ -9,11 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
 from bimtek.certificates.pdf.drawing import _GOLD, _INK, _MUTED, _NAVY, _Doc, _draw_frame, _draw_lines
-from bimtek.certificates.pdf.model import (
-    PAGE_SIZE,
-    CertificateData,
-    Session,
-)
+from bimtek.certificates.pdf.model import PAGE_SIZE, CertificateData, Session
 from bimtek.certificates.pdf.text import _clean, _field_text, _wrap_fixed, fit_text, format_jp
 
 _BACK_COLUMNS = (

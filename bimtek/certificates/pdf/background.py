@@ -9,11 +9,7 @@ from reportlab.lib.units import mm
 
 from bimtek.certificates.pdf.drawing import _Doc, _draw_lines, _image
 from bimtek.certificates.pdf.kit import _draw_qr
-from bimtek.certificates.pdf.model import (
-    CertificateData,
-    CertificateRenderError,
-    TemplateSpec,
-)
+from bimtek.certificates.pdf.model import CertificateData, CertificateRenderError, TemplateSpec
 from bimtek.certificates.pdf.text import _field_text, fit_text
 
 

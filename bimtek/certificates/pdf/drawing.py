@@ -13,9 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
-from bimtek.certificates.pdf.model import (
-    CertificateRenderError,
-)
+from bimtek.certificates.pdf.model import CertificateRenderError
 
 # ASCII85 only makes streams 25% larger and costs time; all PDF readers take plain Flate.
 rl_config.useA85 = 0

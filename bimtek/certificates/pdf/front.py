@@ -10,10 +10,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from bimtek.certificates.pdf.drawing import _GOLD, _INK, _MUTED, _NAVY, _divider, _Doc, _draw_frame, _draw_lines, _image
 from bimtek.certificates.pdf.kit import _draw_qr
-from bimtek.certificates.pdf.model import (
-    PAGE_SIZE,
-    CertificateData,
-)
+from bimtek.certificates.pdf.model import PAGE_SIZE, CertificateData
 from bimtek.certificates.pdf.text import _clean, _date_place_line, _field_text, fit_text
 
 # The centred text must end above the signatory block; when a logo and long texts don't fit, the

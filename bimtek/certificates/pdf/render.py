@@ -13,12 +13,7 @@ from bimtek.certificates.pdf.background import _draw_template_front
 from bimtek.certificates.pdf.drawing import _Doc
 from bimtek.certificates.pdf.front import _draw_default_front
 from bimtek.certificates.pdf.kit import register_fonts
-from bimtek.certificates.pdf.model import (
-    PAGE_SIZE,
-    CertificateData,
-    CertificateRenderError,
-    TemplateSpec,
-)
+from bimtek.certificates.pdf.model import PAGE_SIZE, CertificateData, CertificateRenderError, TemplateSpec
 from bimtek.certificates.pdf.text import _clean
 
 

@@ -9,9 +9,7 @@ from decimal import Decimal
 
 from reportlab.pdfbase import pdfmetrics
 
-from bimtek.certificates.pdf.model import (
-    CertificateData,
-)
+from bimtek.certificates.pdf.model import CertificateData
 
 _SPACES_RE = re.compile(r"\s+")
 

@@ -12,9 +12,7 @@ from pathlib import Path
 from flask import current_app, send_file
 from sqlalchemy import select
 
-from bimtek.certificates.models import (
-    Certificate,
-)
+from bimtek.certificates.models import Certificate
 from bimtek.certificates.pdf.errors import CertificateRenderError
 from bimtek.certificates.pdf.kit import FONTS_DIR
 from bimtek.certificates.pdf.render import pdf_sha256, render_certificate

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bimtek.certificates.models import (
-    Certificate,
-)
+from bimtek.certificates.models import Certificate
 from bimtek.certificates.services.eligibility import eligible_registration_ids
 from bimtek.certificates.services.settings import get_settings
 from bimtek.errors import Invalid

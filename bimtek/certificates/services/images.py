@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bimtek.certificates.models import (
-    CertificateSettings,
-)
+from bimtek.certificates.models import CertificateSettings
 from bimtek.certificates.services.settings import DEFAULT_LAYOUT, get_settings
 from bimtek.certificates.services.storage import write_atomic
 from bimtek.core import audit

@@ -12,12 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from bimtek.certificates import numbering
 from bimtek.certificates import signing as sig
 from bimtek.certificates.labels import ROLE_LABELS
-from bimtek.certificates.models import (
-    DEFAULT_NUMBER_PATTERN,
-    Certificate,
-    CertificateSeries,
-    CertificateSettings,
-)
+from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSeries, CertificateSettings
 from bimtek.certificates.pdf.kit import FONTS_DIR
 from bimtek.certificates.pdf.model import CertificateData, TemplateSpec
 from bimtek.certificates.pdf.render import pdf_sha256, render_certificate

@@ -7,11 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bimtek.certificates import numbering
-from bimtek.certificates.models import (
-    Certificate,
-    CertificateSeries,
-    CertificateSettings,
-)
+from bimtek.certificates.models import Certificate, CertificateSeries, CertificateSettings
 from bimtek.certificates.services.holders import holders_for
 from bimtek.certificates.services.settings import get_settings, issue_date, series_code
 from bimtek.core import audit

@@ -9,10 +9,7 @@ from types import SimpleNamespace
 from flask import current_app
 
 from bimtek.certificates import numbering
-from bimtek.certificates.models import (
-    TEMPLATES,
-    CertificateSettings,
-)
+from bimtek.certificates.models import TEMPLATES, CertificateSettings
 from bimtek.certificates.pdf.errors import CertificateRenderError
 from bimtek.certificates.pdf.kit import FONTS_DIR
 from bimtek.certificates.pdf.model import CertificateData

@@ -7,10 +7,7 @@ import io
 from sqlalchemy import func, select
 
 from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
-from bimtek.certificates.models import (
-    ROLES,
-    Certificate,
-)
+from bimtek.certificates.models import ROLES, Certificate
 from bimtek.core.spreadsheet import safe_cell
 from bimtek.core.time import as_utc
 from bimtek.events.models import Event

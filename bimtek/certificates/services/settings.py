@@ -10,11 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bimtek.certificates import numbering
-from bimtek.certificates.models import (
-    DEFAULT_NUMBER_PATTERN,
-    TEMPLATES,
-    CertificateSettings,
-)
+from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, TEMPLATES, CertificateSettings
 from bimtek.certificates.pdf.errors import CertificateRenderError
 from bimtek.certificates.pdf.model import TEMPLATE_FIELDS, FieldSpec, TemplateSpec
 from bimtek.certificates.services.storage import stored_path

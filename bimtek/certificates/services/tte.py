@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from bimtek.certificates import signing as sig
-from bimtek.certificates.models import (
-    Certificate,
-)
+from bimtek.certificates.models import Certificate
 from bimtek.certificates.pdf.render import pdf_sha256
 from bimtek.certificates.services.delivery import file_name
 from bimtek.certificates.services.storage import write_atomic

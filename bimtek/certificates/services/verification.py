@@ -6,9 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
-from bimtek.certificates.models import (
-    Certificate,
-)
+from bimtek.certificates.models import Certificate
 from bimtek.certificates.services.issuing import VERIFY_CODE_LENGTH
 from bimtek.extensions import db
 from bimtek.registration.codes import format_code, normalize_code
