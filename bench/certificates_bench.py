@@ -97,7 +97,14 @@ def main() -> None:
     os.environ["BIMTEK_INSTANCE_PATH"] = str(tmp / "instance")
     from bimtek import create_app
     from bimtek.accounts import services as accounts
-    from bimtek.certificates import pdf, services
+    from bimtek.certificates.pdf import model as pdf
+    from bimtek.certificates.pdf.kit import FONTS_DIR, register_fonts
+    from bimtek.certificates.pdf.render import render_certificate
+    from bimtek.certificates.services.delivery import zip_entries, zip_stream
+    from bimtek.certificates.services.issuing import issue_context
+    from bimtek.certificates.services.jobs import start_issue_job
+    from bimtek.certificates.services.preview import sample_data
+    from bimtek.certificates.services.settings import DEFAULT_LAYOUT, layout_fields, update_settings
     from bimtek.certificates.signing import generate_self_signed_p12, load_signer, pades_sign
     from bimtek.certificates.tasks import run_issue_job
     from bimtek.events import services as events
@@ -127,7 +134,7 @@ def main() -> None:
                 events.add_session(event, {"title": f"Sesi {i + 1}", "starts_at": start + timedelta(hours=i),
                                            "ends_at": start + timedelta(hours=i + 1), "jp": 1.5,
                                            "speakers": [{"name": f"Narasumber {i + 1}"}]}, user=user)  # fmt: skip
-            services.update_settings(event, {"signatory_name": "Dr. Hasyim Gautama, M.Si.",
+            update_settings(event, {"signatory_name": "Dr. Hasyim Gautama, M.Si.",
                                              "signatory_nip": "196608011988031001", "signatory_title": "Direktur",
                                              "issue_place": "Batam"}, user=user)  # fmt: skip
             for i in range(args.count):
@@ -146,12 +153,12 @@ def main() -> None:
         print(f"  setup: 2 events x {args.count} registrations in {time.perf_counter() - t:.1f} s")
 
         # ---- render only, one core
-        ctx = services.issue_context(event)
-        sample = services.sample_data(event, ctx.settings)
-        fonts = pdf.register_fonts(services.FONTS_DIR)
+        ctx = issue_context(event)
+        sample = sample_data(event, ctx.settings)
+        fonts = register_fonts(FONTS_DIR)
         bg = tmp / "background.jpg"
         make_background(bg)
-        layout = services.layout_fields(services.DEFAULT_LAYOUT)
+        layout = layout_fields(DEFAULT_LAYOUT)
         spec = pdf.TemplateSpec(background_jpeg_path=bg, fields=layout)
         front_only = pdf.CertificateData(**{**sample.__dict__, "sessions": ()})
 
@@ -160,7 +167,7 @@ def main() -> None:
                 for i in range(n):
                     d = pdf.CertificateData(**{**data.__dict__, "number": f"{i + 1:03d}/X/VIII/2022",
                                                "verify_url": f"https://bimtek.komdigi.go.id/verify/AAAA-BBBB-{i:04d}"})  # fmt: skip
-                    pdf.render_certificate(d, template, services.FONTS_DIR)
+                    render_certificate(d, template, FONTS_DIR)
 
             return run
 
@@ -192,7 +199,7 @@ def main() -> None:
         p12 = tmp / "bench.p12"
         p12.write_bytes(generate_self_signed_p12("Bench", "pw"))
         signer = load_signer(p12, "pw")
-        one = pdf.render_certificate(sample, None, services.FONTS_DIR)
+        one = render_certificate(sample, None, FONTS_DIR)
         times = []
         for _ in range(30):
             t = time.perf_counter()
@@ -205,7 +212,7 @@ def main() -> None:
 
         def issue_all(ev, processes: int):
             app.config["CERT_RENDER_PROCESSES"] = processes
-            job = services.start_issue_job(ev, {"scope": "eligible", "notify": False}, user=user)
+            job = start_issue_job(ev, {"scope": "eligible", "notify": False}, user=user)
             db.session.commit()
             t = time.perf_counter()
             run_issue_job(job.id)
@@ -224,7 +231,7 @@ def main() -> None:
         zip_times = []
         for _ in range(args.repeat):
             t = time.perf_counter()
-            total = sum(len(chunk) for chunk in services.zip_stream(list(services.zip_entries(certs))))
+            total = sum(len(chunk) for chunk in zip_stream(list(zip_entries(certs))))
             zip_times.append(time.perf_counter() - t)
         print(f"  ZIP of {args.count} (stored, streamed): {statistics.median(zip_times):.2f} s, {total / 1e6:.0f} MB")
         print(f"  end to end issue + ZIP: {issue_s + statistics.median(zip_times):.1f} s (1 process), "

@@ -24,6 +24,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from bimtek import create_app  # noqa: E402
 from bimtek.accounts import services as accounts  # noqa: E402
+from bimtek.evaluation import responses as eval_responses  # noqa: E402
 from bimtek.evaluation import services as evaluation  # noqa: E402
 from bimtek.evaluation.models import EvaluationAnswer, EvaluationResponse  # noqa: E402
 from bimtek.events import services as events  # noqa: E402
@@ -76,7 +77,7 @@ def build(n_regs: int, n_evals: int, seed: int = 7) -> int:
         sa.select(Registration.id, Registration.mode).where(Registration.event_id == event.id,
                                                            Registration.status == "confirmed")
     ).all()[:n_evals]  # fmt: skip
-    forms = {m: evaluation.form_items(evaluation.build_form(event, m)) for m in ("onsite", "online")}
+    forms = {m: eval_responses.form_items(eval_responses.build_form(event, m)) for m in ("onsite", "online")}
     db.session.execute(sa.insert(EvaluationResponse), [
         {"event_id": event.id, "registration_id": rid, "submitted_at": start + timedelta(hours=8, seconds=k)}
         for k, (rid, _m) in enumerate(regs)

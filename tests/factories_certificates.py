@@ -6,7 +6,7 @@ import io
 
 from pypdf import PdfReader
 
-from bimtek.certificates import services
+from bimtek.certificates.services.settings import update_settings
 from bimtek.extensions import db
 from tests.factories import make_event, make_registration, make_user
 
@@ -22,7 +22,7 @@ def make_cert_event(owner=None, *, participants: int = 3, names: list[str] | Non
     """An event with signatory settings and confirmed registrations (committed)."""
     owner = owner or make_user("organizer")
     event = make_event(owner, **overrides)
-    services.update_settings(event, SIGNATORY, user=owner)
+    update_settings(event, SIGNATORY, user=owner)
     db.session.commit()
     regs = []
     for name in names or [f"Peserta Nomor {i + 1}, S.Kom." for i in range(participants)]:

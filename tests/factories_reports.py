@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bimtek.evaluation import responses as eval_responses
 from bimtek.evaluation import services as evaluation
 from bimtek.extensions import db
 
@@ -20,7 +21,7 @@ def open_evaluation(event, *, anonymous: bool = True, opens: datetime | None = N
 def full_answers(event, reg, score: int = 4, text: str = "", overrides: dict | None = None) -> dict:
     """An answer for every item the registration's form shows: `score` on scales, `text` in text boxes."""
     out = {}
-    for item in evaluation.form_items(evaluation.build_form(event, reg.mode)):
+    for item in eval_responses.form_items(eval_responses.build_form(event, reg.mode)):
         if item.question.kind == "scale":
             out[item.key] = str(score)
         elif text:
@@ -31,6 +32,6 @@ def full_answers(event, reg, score: int = 4, text: str = "", overrides: dict | N
 
 def submit(event, reg, score: int = 4, text: str = "", **kw):
     """Submit a registration's evaluation through the service (committed)."""
-    response = evaluation.submit_response(reg, full_answers(event, reg, score, text, kw.get("overrides")))
+    response = eval_responses.submit_response(reg, full_answers(event, reg, score, text, kw.get("overrides")))
     db.session.commit()
     return response

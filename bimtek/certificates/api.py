@@ -8,8 +8,12 @@ from sqlalchemy import func, select
 from bimtek.accounts.access import acting_user, event_view, object_view
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
-from bimtek.certificates import services
 from bimtek.certificates.models import ROLES, STATUSES, Certificate
+from bimtek.certificates.services.delivery import pdf_response
+from bimtek.certificates.services.issuing import reissue, revoke
+from bimtek.certificates.services.jobs import ISSUE_SCOPES, job_json, start_issue_job
+from bimtek.certificates.services.register import certificate_json, list_query
+from bimtek.certificates.services.verification import find_by_code, public_json, verify_rate
 from bimtek.core.models import Job
 from bimtek.errors import NotFound
 from bimtek.extensions import db, limiter
@@ -20,10 +24,9 @@ from bimtek.extensions import db, limiter
 @event_view("manage")
 def issue_certificates(event):
     """Start issuing certificates in the background; returns the job to watch."""
-    from bimtek.certificates.routes import job_json
     from bimtek.certificates.tasks import issue_certificates_task
 
-    job = services.start_issue_job(event, json_body(), user=acting_user())
+    job = start_issue_job(event, json_body(), user=acting_user())
     db.session.commit()
     issue_certificates_task(job.id)
     db.session.refresh(job)
@@ -35,7 +38,6 @@ def issue_certificates(event):
 @event_view("manage")
 def certificate_job(event, job_id: int):
     """Progress of a certificate job."""
-    from bimtek.certificates.routes import job_json
 
     job = db.session.get(Job, job_id)
     if job is None or job.event_id != event.id or job.kind != "certificates.issue":
@@ -49,7 +51,6 @@ def certificate_job(event, job_id: int):
 def resume_certificate_job(event, job_id: int):
     """Run a stopped or failed job again (the same door as the page and the CLI: refusal and audit)."""
     from bimtek import jobs
-    from bimtek.certificates.routes import job_json
 
     job = db.session.get(Job, job_id)
     if job is None or job.event_id != event.id or job.kind != "certificates.issue":
@@ -66,14 +67,14 @@ def resume_certificate_job(event, job_id: int):
 def list_certificates(event):
     """Certificates of an event, filtered by role, status or a name/number search."""
     page, per_page = page_args()
-    stmt = services.list_query(
+    stmt = list_query(
         event, role=request.args.get("role", ""), status=request.args.get("status", ""), q=request.args.get("q", "")
     )
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(
         stmt.order_by(Certificate.series_id, Certificate.seq).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return list_response([services.certificate_json(c) for c in rows], total, page, per_page)
+    return list_response([certificate_json(c) for c in rows], total, page, per_page)
 
 
 @api_bp.get("/certificates/<int:certificate_id>")
@@ -81,7 +82,7 @@ def list_certificates(event):
 @object_view(Certificate, "certificate_id", "manage")
 def get_certificate(obj):
     """One certificate."""
-    return jsonify(services.certificate_json(obj))
+    return jsonify(certificate_json(obj))
 
 
 @api_bp.get("/certificates/<int:certificate_id>/pdf")
@@ -89,7 +90,9 @@ def get_certificate(obj):
 @object_view(Certificate, "certificate_id", "manage")
 def certificate_pdf(obj):
     """The certificate's PDF, byte for byte as stored (the TTE-signed copy when there is one)."""
-    return services.pdf_response(obj)
+    resp = pdf_response(obj, actor=acting_user())
+    db.session.commit()  # keeps the audit record of a repaired file
+    return resp
 
 
 @api_bp.post("/certificates/<int:certificate_id>/revoke")
@@ -97,9 +100,9 @@ def certificate_pdf(obj):
 @object_view(Certificate, "certificate_id", "manage")
 def revoke_certificate(obj):
     """Revoke a certificate with a reason."""
-    services.revoke(obj, json_body().get("reason", ""), user=acting_user())
+    revoke(obj, json_body().get("reason", ""), user=acting_user())
     db.session.commit()
-    return jsonify(services.certificate_json(obj))
+    return jsonify(certificate_json(obj))
 
 
 @api_bp.post("/certificates/<int:certificate_id>/reissue")
@@ -109,19 +112,19 @@ def reissue_certificate(obj):
     """Re-issue a certificate (new number); the old one becomes DIGANTI."""
     body = request.get_json(silent=True) or {}
     name = body.get("name") if isinstance(body, dict) else None
-    new = services.reissue(obj, user=acting_user(), name=name if isinstance(name, str) else None)
+    new = reissue(obj, user=acting_user(), name=name if isinstance(name, str) else None)
     db.session.commit()
-    return jsonify(services.certificate_json(new)), 201
+    return jsonify(certificate_json(new)), 201
 
 
 @api_bp.get("/verify/<code>")
-@limiter.limit(services.verify_rate)
+@limiter.limit(verify_rate)
 def verify_certificate(code: str):
     """Public: the register's answer for a verification code (no token needed; never NIP, email or phone)."""
-    cert = services.find_by_code(code)
+    cert = find_by_code(code)
     if cert is None:
         raise NotFound("not_found", "Sertifikat tidak ditemukan.")
-    resp = jsonify(services.public_json(cert))
+    resp = jsonify(public_json(cert))
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
     return resp
 
@@ -145,10 +148,12 @@ openapi.schema("CertificateJob", {
 openapi.schema("CertificateIssueInput", {
     "type": "object",
     "properties": {
-        "scope": {"type": "string", "enum": list(services.ISSUE_SCOPES), "default": "eligible"},
+        "scope": {"type": "string", "enum": list(ISSUE_SCOPES), "default": "eligible"},
         "registration_ids": {"type": "array", "items": {"type": "integer"}, "description": "for scope=selected"},
         "names": {"type": "array", "items": {"type": "string"}, "description": "for scope=panitia"},
         "notify": {"type": "boolean", "default": True, "description": "email participants when ready"},
+        "early_issue_reason": {"type": "string", "maxLength": 500,
+                               "description": "required to issue before the event has ended (audited)"},
     },
 })  # fmt: skip
 openapi.schema("Certificate", {
@@ -184,7 +189,7 @@ openapi.document("/events/{event_id}/certificates/issue", "post", {
     "summary": "Start issuing certificates (background job)", "security": _sec, "parameters": _eid,
     "requestBody": {"required": True, "content": {"application/json": {"schema": openapi.ref("CertificateIssueInput")}}},
     "responses": {"202": openapi.json_response("Job started", openapi.ref("CertificateJob")),
-                  **openapi.errors(400, 401, 403, 404, 422)},
+                  **openapi.errors(400, 401, 403, 404, 409, 422)},
 })  # fmt: skip
 openapi.document("/events/{event_id}/certificates/jobs/{job_id}", "get", {
     "summary": "Progress of a certificate job", "security": _sec, "parameters": _eid + _jid,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from bimtek.certificates import services
+from bimtek.certificates.services.jobs import ISSUE_SCOPES, start_issue_job
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 
@@ -21,10 +21,11 @@ def register(app: Flask) -> None:
 
     @group.command("issue")
     @click.argument("event_id", type=int)
-    @click.option("--scope", type=click.Choice(services.ISSUE_SCOPES), default="eligible")
+    @click.option("--scope", type=click.Choice(ISSUE_SCOPES), default="eligible")
     @click.option("--name", "names", multiple=True, help="panitia name (scope=panitia), repeatable")
     @click.option("--no-email", is_flag=True, help="do not email participants")
-    def issue(event_id: int, scope: str, names: tuple[str, ...], no_email: bool):
+    @click.option("--early-issue-reason", default="", help="why to issue before the event has ended (audited)")
+    def issue(event_id: int, scope: str, names: tuple[str, ...], no_email: bool, early_issue_reason: str):
         """Issue an event's certificates now (same job as the web page; safe to run again)."""
         from bimtek.certificates.tasks import run_issue_job
         from bimtek.events.models import Event
@@ -33,9 +34,13 @@ def register(app: Flask) -> None:
         if event is None:
             raise click.ClickException("Kegiatan tidak ditemukan.")
         try:
-            job = services.start_issue_job(
-                event, {"scope": scope, "names": list(names), "notify": not no_email}, user=None
-            )
+            raw = {
+                "scope": scope,
+                "names": list(names),
+                "notify": not no_email,
+                "early_issue_reason": early_issue_reason,
+            }
+            job = start_issue_job(event, raw, user=None)
         except DomainError as err:
             raise click.ClickException(err.message) from err
         db.session.commit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bimtek.certificates import services
+from bimtek.certificates.services.holders import participant_holders, speaker_holders
+from bimtek.certificates.services.issuing import issue_batch, issue_context
+from bimtek.certificates.services.settings import update_settings
 
 
 def seed(ctx: dict) -> None:
@@ -11,7 +13,7 @@ def seed(ctx: dict) -> None:
     Until the attendance feature stores verdicts, "qualifies" falls back to confirmed registrations.
     """
     event, user = ctx["finished"], ctx["users"]["organizer"]
-    services.update_settings(
+    update_settings(
         event,
         {
             "signatory_name": "Dr. Hasyim Gautama, M.Si.",
@@ -21,11 +23,11 @@ def seed(ctx: dict) -> None:
         },
         user=user,
     )
-    run = services.issue_context(event, user=user)
-    holders = services.participant_holders(event) + services.speaker_holders(event)
-    services.issue_batch(run, holders, actor="demo")
+    run = issue_context(event, user=user)
+    holders = participant_holders(event) + speaker_holders(event)
+    issue_batch(run, holders, actor="demo")
     upcoming = ctx["upcoming"]
-    services.update_settings(
+    update_settings(
         upcoming,
         {"signatory_name": "Dr. Hasyim Gautama, M.Si.", "signatory_nip": "196608011988031001",
          "signatory_title": "Direktur Tata Kelola dan Kemitraan Komunikasi Publik"},

@@ -147,7 +147,15 @@ def _format_int(value: int, field: _Field, default_width: int | None) -> str:
     return text.rjust(width, "0")
 
 
-def format_number(pattern: str, seq: int, code: str, issued: date) -> str:
+def format_specimen(pattern: str, code: str, issued: date) -> str:
+    """A specimen number for previews: the pattern with the sequence shown as X's ("XXX/KODE/VIII/2030").
+
+    A preview must never carry a number that could pass for a real one.
+    """
+    return format_number(pattern, 1, code, issued, specimen=True)
+
+
+def format_number(pattern: str, seq: int, code: str, issued: date, *, specimen: bool = False) -> str:
     """Render certificate number ``seq`` of series ``code`` issued on ``issued`` using ``pattern``."""
     parts = _parse(pattern)
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
@@ -160,7 +168,8 @@ def format_number(pattern: str, seq: int, code: str, issued: date) -> str:
         if isinstance(part, _Literal):
             out.append(part.text)
         elif part.name == "seq":
-            out.append(_format_int(seq, part, None))
+            text = _format_int(seq, part, None)
+            out.append("X" * max(3, len(text)) if specimen else text)
         elif part.name == "month":
             out.append(_format_int(issued.month, part, 2))
         elif part.name == "year":

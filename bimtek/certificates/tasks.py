@@ -13,8 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts.models import User
-from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.pdf.kit import FONTS_DIR
+from bimtek.certificates.pdf.render import render_certificate
+from bimtek.certificates.services.holders import holders_for
+from bimtek.certificates.services.issuing import issue_batch, issue_context, verify_url
 from bimtek.core.mail import send_email
 from bimtek.core.models import Job
 from bimtek.core.time import utcnow
@@ -49,12 +52,12 @@ def pool_renderer(processes: int):
             if _pool is not None:
                 _pool.shutdown(wait=False)
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["bimtek.certificates.pdf"])
+            ctx.set_forkserver_preload(["bimtek.certificates.pdf.render"])
             _pool, _pool_size = ProcessPoolExecutor(processes, mp_context=ctx), processes
         pool = _pool
 
     def render(items, template):
-        fn = functools.partial(services.pdf.render_certificate, template=template, fonts_dir=services.FONTS_DIR)
+        fn = functools.partial(render_certificate, template=template, fonts_dir=FONTS_DIR)
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (2 * processes))))
 
     return render
@@ -89,11 +92,11 @@ def _issue(job: Job, *, batch_size: int = BATCH_SIZE, render_hook=None) -> None:
     event = db.session.get(Event, job.event_id)
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     params = dict(job.params or {})
-    holders = services.holders_for(
+    holders = holders_for(
         event, params.get("scope", "eligible"), registration_ids=params.get("registration_ids"),
         names=params.get("names"),
     )  # fmt: skip
-    ctx = services.issue_context(event, user=user, job_id=job.id)
+    ctx = issue_context(event, user=user, job_id=job.id)
     ctx.render_hook = render_hook
     processes = render_processes()
     if processes > 1:
@@ -105,7 +108,7 @@ def _issue(job: Job, *, batch_size: int = BATCH_SIZE, render_hook=None) -> None:
         batch = holders[start : start + batch_size]
         for attempt in range(RETRIES):
             try:
-                issued, _already = services.issue_batch(ctx, batch, actor=user or "system")
+                issued, _already = issue_batch(ctx, batch, actor=user or "system")
                 progress(job, done=done + len(batch))
                 break
             except IntegrityError:
@@ -139,7 +142,7 @@ def send_ready_emails(certificate_ids: list[int]) -> int:
             number=cert.number,
             event_title=cert.event_title,
             link=link,
-            verify_link=services.verify_url(base, cert.verification_code),
+            verify_link=verify_url(base, cert.verification_code),
         )
         if ok:
             cert.emailed_at = utcnow()

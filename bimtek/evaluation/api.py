@@ -9,7 +9,7 @@ from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, token_required
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
-from bimtek.evaluation import services
+from bimtek.evaluation import responses, results, services
 from bimtek.extensions import db, limiter
 
 
@@ -46,11 +46,11 @@ def create_question(event):
 @event_view("manage")
 def get_results(event):
     """Scores per question, session and speaker, and the comments (anonymous when the event says so)."""
-    return jsonify(services.results(event))
+    return jsonify(results.results(event))
 
 
 def _registration(token: str):
-    reg = services.registration_by_token(token)
+    reg = responses.registration_by_token(token)
     if reg is None:
         abort(404)
     return reg
@@ -60,10 +60,10 @@ def _registration(token: str):
 def participant_form(token: str):
     """The form a participant answers, and whether it is open for them now."""
     reg = _registration(token)
-    state = services.availability(reg, services.get_settings(reg.event_id), utcnow())
-    sections = services.build_form(reg.event, reg.mode) if state == "open" else []
-    return jsonify({"state": state, "message": services.AVAILABILITY_MESSAGES.get(state, ""),
-                    "sections": services.form_json(sections)})  # fmt: skip
+    state = responses.availability(reg, services.get_settings(reg.event_id), utcnow())
+    sections = responses.build_form(reg.event, reg.mode) if state == "open" else []
+    return jsonify({"state": state, "message": responses.AVAILABILITY_MESSAGES.get(state, ""),
+                    "sections": responses.form_json(sections)})  # fmt: skip
 
 
 @api_bp.post("/evaluation/<token>")
@@ -75,7 +75,7 @@ def participant_submit(token: str):
     answers = body.get("answers")
     if not isinstance(answers, dict):
         raise Invalid("invalid", "answers harus berupa objek.", fields={"answers": "Wajib berupa objek."})
-    response = services.submit_response(reg, answers)
+    response = responses.submit_response(reg, answers)
     db.session.commit()
     return jsonify({"id": response.id, "submitted_at": as_utc(response.submitted_at).isoformat()}), 201
 

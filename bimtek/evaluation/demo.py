@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bimtek.evaluation import services
+from bimtek.evaluation import responses, services
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 
@@ -43,7 +43,7 @@ def seed(ctx) -> None:
     start = datetime(2022, 8, 25, 5, 10, tzinfo=UTC)
     for n, reg in enumerate(regs[:40]):
         answers: dict[str, str] = {}
-        for item in services.form_items(services.build_form(event, reg.mode)):
+        for item in responses.form_items(responses.build_form(event, reg.mode)):
             q = item.question
             if q.kind == "scale":
                 # Mostly satisfied, the Zoom connection a little less so, as real evaluations tend to be.
@@ -53,5 +53,5 @@ def seed(ctx) -> None:
                 answers[item.key] = rnd.choice(SUGGESTIONS)
             elif rnd.random() < 0.15:
                 answers[item.key] = rnd.choice(SPEAKER_COMMENTS)
-        services.submit_response(reg, answers, now=start + timedelta(minutes=11 * n + rnd.randint(0, 9)))
+        responses.submit_response(reg, answers, now=start + timedelta(minutes=11 * n + rnd.randint(0, 9)))
     db.session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bimtek.evaluation import results as _results
 from bimtek.evaluation import services as _services
 from bimtek.evaluation.models import EvaluationResponse
 from bimtek.events.models import Event
@@ -30,12 +31,12 @@ def completed(event: Event) -> set[int]:
 
 def results(event: Event, *, comment_limit: int | None = None) -> dict:
     """Scores, distributions and comments of the event's evaluation, as plain JSON-ready values."""
-    return _services.results(event, comment_limit=comment_limit)
+    return _results.results(event, comment_limit=comment_limit)
 
 
 def response_matrix(event: Event) -> dict:
     """Every response as a row and every form item as a column (``header`` and ``rows``)."""
-    return _services.response_matrix(event)
+    return _results.response_matrix(event)
 
 
 def display_text(text: str) -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
-from bimtek.evaluation import services
+from bimtek.evaluation import responses, services
 from bimtek.evaluation.blueprint import bp
 from bimtek.evaluation.forms import QuestionForm, SettingsForm
 from bimtek.evaluation.models import EvaluationQuestion
@@ -51,7 +51,7 @@ def _manage_page(event, *, errors=None, values=None, question_errors=None, statu
             "kind": services.KIND_LABELS,
             "mode": services.MODE_LABELS,
         },
-        preview=services.build_form(event, None, qs) if qs else [],
+        preview=responses.build_form(event, None, qs) if qs else [],
     ), status
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
-from bimtek.evaluation import scoring, services
+from bimtek.evaluation import responses, scoring, services
 from bimtek.evaluation.blueprint import bp
 from bimtek.extensions import db, limiter
 
@@ -16,18 +16,18 @@ from bimtek.extensions import db, limiter
 @limiter.limit("30 per minute", methods=["POST"])
 def participant_form(token: str):
     """The participant's evaluation form, reached from the private manage link."""
-    reg = services.registration_by_token(token)
+    reg = responses.registration_by_token(token)
     if reg is None:
         abort(404)
     event = reg.event
     settings = services.get_settings(event.id)
     now = utcnow()
-    state = services.availability(reg, settings, now)
+    state = responses.availability(reg, settings, now)
     errors, values, status = {}, {}, 200
     if request.method == "POST" and state == "open":
         values = request.form.to_dict()
         try:
-            services.submit_response(reg, values, now=now)
+            responses.submit_response(reg, values, now=now)
             db.session.commit()
             return redirect(url_for("evaluation.participant_form", token=token, terkirim=1))
         except DomainError as err:
@@ -35,18 +35,18 @@ def participant_form(token: str):
             errors, status = err.fields, err.status
             if not errors:
                 flash(_(err.message), "error")
-            state = services.availability(reg, settings, now)
+            state = responses.availability(reg, settings, now)
     elif request.method == "POST":
         status = 409
-    sections = services.build_form(event, reg.mode) if state == "open" else []
-    response = services.response_for(reg.id) if state == "done" else None
+    sections = responses.build_form(event, reg.mode) if state == "open" else []
+    response = responses.response_for(reg.id) if state == "done" else None
     return render_template(
         "evaluation/participant.html",
         event=event,
         reg=reg,
         settings=settings,
         state=state,
-        message=services.AVAILABILITY_MESSAGES.get(state, ""),
+        message=responses.AVAILABILITY_MESSAGES.get(state, ""),
         sections=sections,
         errors=errors,
         values=values,

@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from bimtek.attendance.models import WebhookDelivery, ZoomImport, ZoomImportRow
 from bimtek.core import audit
 from bimtek.core.time import utcnow
 from bimtek.events.models import Event
@@ -50,12 +49,9 @@ def erase_registration(reg: Registration, *, actor, reason: str) -> bool:
     reg.email, reg.email_key = erased_address, erased_address
     reg.phone, reg.nip, reg.rank, reg.position, reg.work_unit = "", None, "", "", ""
     reg.answers, reg.zoom_registrant_id, reg.consent_ip = {}, None, None
-    db.session.execute(
-        update(ZoomImportRow)
-        .where(ZoomImportRow.registration_id == reg.id)
-        .values(display_name=ERASED_NAME, original_name=None, email=None)
-    )
-    db.session.execute(update(WebhookDelivery).where(WebhookDelivery.registration_id == reg.id).values(email=None))
+    from bimtek.attendance import services as attendance  # attendance builds on registration: import late
+
+    attendance.erase_registration_traces(reg.id, erased_name=ERASED_NAME)
     search_index.forget([reg.id])  # an erased name must not be found by its old words
     audit.record("registration.erase", reg, actor=actor, details={"reason": reason})
     db.session.flush()
@@ -77,7 +73,9 @@ def purge_expired(*, months: int, now: datetime | None = None, actor="retention"
         for reg in regs:
             erased += erase_registration(reg, actor=actor, reason=f"retensi {months} bulan berakhir")
         # The raw Zoom reports hold every attendee's name and email; the intervals drawn from them stay.
-        db.session.execute(update(ZoomImport).where(ZoomImport.event_id == event.id).values(data=b""))
+        from bimtek.attendance import services as attendance
+
+        attendance.purge_zoom_reports(event.id)
     return {"events": len(events), "registrations": erased, "import_files": purge_stale_imports()}
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from bimtek.attendance import queries as attendance
+from bimtek.certificates.queries import certificates_by_registration, certificates_summary
 from bimtek.checkin import queries as checkin
 from bimtek.core import audit
 from bimtek.core.time import as_utc, utcnow
@@ -19,7 +20,6 @@ from bimtek.extensions import db
 from bimtek.i18n import to_zone
 from bimtek.reference import regions
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration
-from bimtek.reports.certificate_figures import certificates_by_registration, certificates_summary
 from bimtek.reports.figures import minutes_distribution
 
 INSTITUTION_LABELS = {

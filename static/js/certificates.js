@@ -16,7 +16,7 @@
           bar.value = job.percent;
           bar.textContent = job.percent + "%";
           count.textContent = job.done + "/" + job.total;
-          label.textContent = job.status_label || job.status;
+          label.textContent = el.getAttribute("data-label-" + job.status) || "";
           if (job.status === "done" || job.status === "failed") {
             window.location.reload();
           } else {

@@ -18,13 +18,13 @@ def cert_server(live_server):
 def _first_certificate(app):
     from sqlalchemy import select
 
-    from bimtek.certificates import services
     from bimtek.certificates.models import Certificate
+    from bimtek.certificates.services.delivery import served_file
     from bimtek.extensions import db
 
     with app.app_context():
         cert = db.session.scalar(select(Certificate).where(Certificate.role == "peserta").order_by(Certificate.id))
-        return cert.number, cert.name, services.served_file(cert).read_bytes()
+        return cert.number, cert.name, served_file(cert).read_bytes()
 
 
 def test_qr_leads_to_verification_page_and_dropped_pdf_matches(cert_server, page, tmp_path):
@@ -58,7 +58,7 @@ def test_progress_bar_follows_a_running_job(cert_server, page):
 
     from bimtek import demo
     from bimtek.accounts.models import User
-    from bimtek.certificates import services
+    from bimtek.certificates.services.jobs import start_issue_job
     from bimtek.certificates.tasks import run_issue_job
     from bimtek.events.models import Event
     from bimtek.extensions import db
@@ -67,7 +67,9 @@ def test_progress_bar_follows_a_running_job(cert_server, page):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == demo.ORGANIZER_EMAIL))
         upcoming = db.session.scalar(select(Event).where(Event.slug != demo.BATAM_SLUG))
-        job = services.start_issue_job(upcoming, {"scope": "eligible", "notify": False}, user=user)
+        job = start_issue_job(
+            upcoming, {"scope": "eligible", "notify": False, "early_issue_reason": "Uji bilah kemajuan"}, user=user
+        )
         db.session.commit()
         job_id, event_id = job.id, upcoming.id
         db.session.remove()

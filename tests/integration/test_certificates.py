@@ -15,10 +15,19 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from bimtek.attendance.models import EligibilityRule, EligibilityVerdict
-from bimtek.certificates import services
-from bimtek.certificates.models import Certificate, CertificateSeries
+from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSeries
+from bimtek.certificates.pdf.render import pdf_sha256
+from bimtek.certificates.services.delivery import file_name, served_file
+from bimtek.certificates.services.eligibility import eligible_registration_ids, ineligibility_reasons
+from bimtek.certificates.services.holders import speaker_holders
+from bimtek.certificates.services.issuing import verify_url
+from bimtek.certificates.services.jobs import start_issue_job
+from bimtek.certificates.services.settings import get_settings, update_settings
+from bimtek.certificates.services.storage import stored_path
 from bimtek.certificates.tasks import run_issue_job
+from bimtek.core.codes import format_code
 from bimtek.core.models import AuditLog, Job
+from bimtek.errors import Conflict, Invalid
 from bimtek.extensions import db
 from tests.factories import bearer, login, make_registration, make_user, token_for
 from tests.factories_certificates import make_cert_event, pdf_text
@@ -27,8 +36,18 @@ NIP = "198508172010011002"
 PHONE = "081377778888"
 
 
+@pytest.fixture(autouse=True)
+def after_the_2030_events(monkeypatch):
+    """These tests issue for events of August 2030, as an organizer would once they have ended."""
+    from datetime import UTC, datetime
+
+    from bimtek.certificates.services import jobs
+
+    monkeypatch.setattr(jobs, "utcnow", lambda: datetime(2031, 1, 5, tzinfo=UTC))
+
+
 def issue(event, user, scope="eligible", **raw):
-    job = services.start_issue_job(event, {"scope": scope, **raw}, user=user)
+    job = start_issue_job(event, {"scope": scope, **raw}, user=user)
     db.session.commit()
     return run_issue_job(job.id)
 
@@ -64,8 +83,8 @@ def test_issue_all_eligible_snapshot_qr_and_verification(client):
     assert [c.seq for c in certs] == [1, 2, 3]
     first = certs[0]
     assert first.number == "001/BIMTEK-MEDSOS/KOMINFO/VIII/2030"
-    data = services.served_file(first).read_bytes()
-    assert services.pdf.pdf_sha256(data) == first.sha256
+    data = served_file(first).read_bytes()
+    assert pdf_sha256(data) == first.sha256
     text = pdf_text(data)
     for expected in (
         "SERTIFIKAT", "Nomor: 001/BIMTEK-MEDSOS/KOMINFO/VIII/2030", regs[0].full_name, "PESERTA",
@@ -75,7 +94,7 @@ def test_issue_all_eligible_snapshot_qr_and_verification(client):
     ):  # fmt: skip
         assert expected in text, expected
     urls = scan_qr(data)
-    assert urls == [f"http://localhost/verify/{services.format_code(first.verification_code)}"]
+    assert urls == [f"http://localhost/verify/{format_code(first.verification_code)}"]
     page = client.get(urls[0].removeprefix("http://localhost"))
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and first.number in html and regs[0].full_name in html and "VALID" in html
@@ -87,15 +106,15 @@ def test_online_participant_gets_daring_place_and_snapshot_is_frozen(app):
     reg = make_registration(event, full_name="Siti Aminah", mode="online")
     issue(event, user)
     cert = certs_of(event)[0]
-    assert "secara daring melalui Zoom" in pdf_text(services.served_file(cert).read_bytes())
-    before = services.served_file(cert).read_bytes()
+    assert "secara daring melalui Zoom" in pdf_text(served_file(cert).read_bytes())
+    before = served_file(cert).read_bytes()
     event.title = "Judul Baru"
-    services.update_settings(event, {"signatory_name": "Pejabat Lain"}, user=user)
+    update_settings(event, {"signatory_name": "Pejabat Lain"}, user=user)
     reg.full_name = "Siti Aminah Berubah"
     db.session.commit()
     db.session.refresh(cert)
     assert cert.event_title != "Judul Baru" and cert.signatory_name != "Pejabat Lain" and cert.name == "Siti Aminah"
-    assert services.served_file(cert).read_bytes() == before
+    assert served_file(cert).read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -113,7 +132,7 @@ def test_names_with_markup_long_and_non_latin(client, name):
     issue(event, user, scope="panitia", names=[name])
     cert = certs_of(event)[0]
     assert cert.name == name
-    text = pdf_text(services.served_file(cert).read_bytes())
+    text = pdf_text(served_file(cert).read_bytes())
     assert " ".join(name.split()) in text or all(word in text for word in name.split())
     html = client.get(f"/verify/{cert.verification_code}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "<b>Budi</b>" not in html
@@ -141,13 +160,13 @@ def test_speakers_and_moderators_once_each(app):
     issue(event, user, scope="speakers")
     got = sorted((c.role, c.name) for c in certs_of(event))
     assert got == [("moderator", "Andi Moderator"), ("narasumber", "Narasumber 1"), ("narasumber", "Narasumber 2")]
-    text = pdf_text(services.served_file(certs_of(event, role="moderator")[0]).read_bytes())
+    text = pdf_text(served_file(certs_of(event, role="moderator")[0]).read_bytes())
     assert "MODERATOR" in text and "selama" not in text  # no JP line for speakers
 
 
 def test_job_killed_midway_then_restarted_completes_without_gaps(app):
     user, event, _ = make_cert_event(participants=7)
-    job = services.start_issue_job(event, {"scope": "eligible"}, user=user)
+    job = start_issue_job(event, {"scope": "eligible"}, user=user)
     db.session.commit()
     calls = {"n": 0}
 
@@ -173,7 +192,7 @@ def test_concurrent_issue_jobs_no_duplicates_no_gaps(app):
     user, event, _ = make_cert_event(participants=12)
     jobs = []
     for _ in range(2):
-        jobs.append(services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user).id)
+        jobs.append(start_issue_job(event, {"scope": "eligible", "notify": False}, user=user).id)
     db.session.commit()
     flask_app = current_app._get_current_object()
     errors = []
@@ -206,8 +225,8 @@ def test_issue_requires_signatory(app):
     from tests.factories import make_event
 
     event = make_event(user)
-    with pytest.raises(services.Invalid) as err:
-        services.start_issue_job(event, {"scope": "eligible"}, user=user)
+    with pytest.raises(Invalid) as err:
+        start_issue_job(event, {"scope": "eligible"}, user=user)
     assert err.value.code == "no_signatory"
 
 
@@ -232,7 +251,7 @@ def test_verdicts_decide_who_qualifies_and_participant_sees_why(client):
         no: (False, ["hadir 40% dari durasi (minimal 70%)"], None),
         rescued: (False, ["Sesi 2: 38 dari 90 menit (42%), minimal 70%"], True),
     })  # fmt: skip
-    assert services.eligible_registration_ids(event) == {ok.id, rescued.id}  # an override wins
+    assert eligible_registration_ids(event) == {ok.id, rescued.id}  # an override wins
     issue(event, user)
     assert sorted(c.registration_id for c in certs_of(event)) == sorted([ok.id, rescued.id])
     page = client.get(f"/r/{no.manage_token}/sertifikat").get_data(as_text=True)
@@ -249,8 +268,8 @@ def test_verdicts_decide_who_qualifies_and_participant_sees_why(client):
         update(EligibilityVerdict).where(EligibilityVerdict.registration_id == ok.id).values(override=False)
     )
     db.session.commit()
-    assert services.eligible_registration_ids(event) == {no.id, rescued.id}
-    assert services.ineligibility_reasons(no) == []
+    assert eligible_registration_ids(event) == {no.id, rescued.id}
+    assert ineligibility_reasons(no) == []
     login(client, user)
     assert "Aturan kehadiran belum diterapkan" not in client.get(f"/manage/events/{event.id}/certificates").get_data(
         as_text=True
@@ -259,7 +278,7 @@ def test_verdicts_decide_who_qualifies_and_participant_sees_why(client):
 
 def test_fallback_eligibility_is_confirmed_and_said_so(client):
     user, event, regs = make_cert_event(participants=2)
-    assert services.eligible_registration_ids(event) == {r.id for r in regs}
+    assert eligible_registration_ids(event) == {r.id for r in regs}
     login(client, user)
     page = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
     assert "Aturan kehadiran belum diterapkan" in page
@@ -275,7 +294,7 @@ def test_participant_download_and_ready_email(client):
     issue(event, user)
     cert = certs_of(event)[0]
     resp = client.get(f"/r/{reg.manage_token}/sertifikat")
-    assert resp.mimetype == "application/pdf" and resp.data == services.served_file(cert).read_bytes()
+    assert resp.mimetype == "application/pdf" and resp.data == served_file(cert).read_bytes()
     assert resp.headers["Cache-Control"].startswith("no-store") or "no-cache" in resp.headers["Cache-Control"]
     outbox = getattr(current_app.extensions["mailman"], "outbox", [])
     assert len(outbox) == 1 and outbox[0].to == [reg.email]
@@ -309,7 +328,7 @@ def test_revoke_and_reissue_keep_history(client):
     assert new.status == "valid" and new.seq == 2 and new.name == "Nama Dikoreksi, S.E."
     json = client.get(f"/verify/{old.verification_code}.json").get_json()
     assert json["status"] == "DIGANTI" and json["replaced_by_number"] == new.number
-    assert client.get(f"/r/{reg.manage_token}/sertifikat").data == services.served_file(new).read_bytes()
+    assert client.get(f"/r/{reg.manage_token}/sertifikat").data == served_file(new).read_bytes()
     actions = {a.action for a in db.session.scalars(select(AuditLog))}
     assert {"certificate.issue", "certificate.revoke", "certificate.reissue"} <= actions
     again = client.post(f"/manage/events/{event.id}/certificates/{old.id}/reissue")
@@ -347,7 +366,7 @@ def test_drop_pdf_matches_original_and_tampered_fails(client):
     user, event, _ = make_cert_event(participants=1)
     issue(event, user)
     cert = certs_of(event)[0]
-    data = services.served_file(cert).read_bytes()
+    data = served_file(cert).read_bytes()
     ok = client.post("/verify", data={"pdf": (io.BytesIO(data), "s.pdf")}, content_type="multipart/form-data")
     assert ok.status_code == 200 and cert.number in ok.get_data(as_text=True)
     tampered = bytearray(data)
@@ -370,7 +389,7 @@ def test_zip_and_register_export(client):
         infos = zf.infolist()
         assert len(infos) == 5 and {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
         first = certs_of(event)[0]
-        assert zf.read(services.file_name(first)) == services.served_file(first).read_bytes()
+        assert zf.read(file_name(first)) == served_file(first).read_bytes()
     resp = client.get(f"/manage/events/{event.id}/certificates/register.xlsx")
     ws = load_workbook(io.BytesIO(resp.data)).active
     rows = list(ws.iter_rows(values_only=True))
@@ -399,7 +418,7 @@ def test_manage_pages_issue_job_and_progress(client):
     assert regs[0].full_name in page and regs[1].full_name not in page
     cert = certs_of(event)[0]
     pdf = client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf")
-    assert pdf.data == services.served_file(cert).read_bytes()
+    assert pdf.data == served_file(cert).read_bytes()
 
 
 def test_settings_validation_and_live_preview(client):
@@ -408,7 +427,7 @@ def test_settings_validation_and_live_preview(client):
     bad = client.post(f"/manage/events/{event.id}/certificates/settings",
                       data={"number_pattern": "{seq.__class__}/X", "signatory_name": "A"})  # fmt: skip
     assert bad.status_code == 422 and "tidak dikenal" in bad.get_data(as_text=True)
-    assert services.get_settings(event).number_pattern == services.DEFAULT_NUMBER_PATTERN
+    assert get_settings(event).number_pattern == DEFAULT_NUMBER_PATTERN
     ok = client.post(f"/manage/events/{event.id}/certificates/settings", data={
         "number_pattern": "{seq:04d}/SERT/{code}/{year}", "series_code": "MEDSOS", "signatory_name": "Dr. A",
         "signatory_nip": "19660801 198803 1 001", "signatory_title": "Direktur", "issue_place": "Jakarta",
@@ -418,11 +437,12 @@ def test_settings_validation_and_live_preview(client):
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert preview.mimetype == "application/pdf"
     text = pdf_text(preview.data)
-    assert "0001/SERT/MEDSOS/2030" in text and "Jakarta, 1 September 2030" in text
+    # A specimen: the sequence shows as X's (issue 14), the rest of the pattern as configured.
+    assert "XXXX/SERT/MEDSOS/2030" in text and "Jakarta, 1 September 2030" in text
     live = client.post(f"/manage/events/{event.id}/certificates/preview.pdf",
                        data={"number_pattern": "{seq}/LIVE/{roman_month}", "signatory_name": "Belum Disimpan"})  # fmt: skip
-    assert "1/LIVE/IX" in pdf_text(live.data) and "Belum Disimpan" in pdf_text(live.data)
-    assert services.get_settings(event).signatory_name == "Dr. A"
+    assert "XXX/LIVE/IX" in pdf_text(live.data) and "Belum Disimpan" in pdf_text(live.data)
+    assert get_settings(event).signatory_name == "Dr. A"
 
 
 def _png(size=(1200, 850), color=(220, 235, 250), mode="RGB") -> bytes:
@@ -438,28 +458,28 @@ def test_background_upload_checked_by_content_and_used(client):
     fake = client.post(
         url, data={"image": (io.BytesIO(b"<?php echo 1; ?>"), "x.png")}, content_type="multipart/form-data"
     )
-    assert fake.status_code == 302 and services.get_settings(event).background_image is None
+    assert fake.status_code == 302 and get_settings(event).background_image is None
     huge = _png((9000, 6000), mode="1")
     client.post(url, data={"image": (io.BytesIO(huge), "big.png")}, content_type="multipart/form-data")
-    assert services.get_settings(event).background_image is None
+    assert get_settings(event).background_image is None
     client.post(url, data={"image": (io.BytesIO(_png()), "bg.png")}, content_type="multipart/form-data")
-    settings = services.get_settings(event)
+    settings = get_settings(event)
     db.session.refresh(settings)
-    stored = services.stored_path(settings.background_image)
+    stored = stored_path(settings.background_image)
     with Image.open(stored) as img:
         assert stored.suffix == ".jpg" and img.format == "JPEG" and "bg" not in stored.name
     client.post(f"/manage/events/{event.id}/certificates/settings", data={
-        "template": "background", "number_pattern": services.DEFAULT_NUMBER_PATTERN, "signatory_name": "Dr. A",
+        "template": "background", "number_pattern": DEFAULT_NUMBER_PATTERN, "signatory_name": "Dr. A",
         "layout": '{"name": {"x_mm": 20, "y_mm": 90, "width_mm": 257, "size_pt": 26}, "qr": {"x_mm": 20, "y_mm": 150, "width_mm": 30}, "number_line": {"x_mm": 20, "y_mm": 60, "width_mm": 257}}',
     })  # fmt: skip
-    assert services.get_settings(event).template == "background"
+    assert get_settings(event).template == "background"
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert "Nama Peserta Contoh" in pdf_text(preview.data)
     issue(event, user)
     cert = certs_of(event)[0]
-    data = services.served_file(cert).read_bytes()
+    data = served_file(cert).read_bytes()
     assert reg.full_name in pdf_text(data)
-    assert scan_qr(data) == [services.verify_url("http://localhost", cert.verification_code)]
+    assert scan_qr(data) == [verify_url("http://localhost", cert.verification_code)]
 
 
 # -------------------------------------------------------------------------------------------- API
@@ -530,9 +550,9 @@ def test_demo_issues_batam_certificates(app):
 
     batam = db.session.scalar(select(Event).where(Event.slug == demo.BATAM_SLUG))
     total = db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.event_id == batam.id))
-    eligible = services.eligible_registration_ids(batam)
+    eligible = eligible_registration_ids(batam)
     assert len(eligible) >= 20  # the demo's attendance leaves some participants short of the rule
-    assert total == len(eligible) + len(services.speaker_holders(batam))
+    assert total == len(eligible) + len(speaker_holders(batam))
     first = db.session.scalar(select(Certificate).where(Certificate.event_id == batam.id, Certificate.seq == 1))
     assert first.number == "001/BIMTEK-MEDSOS/KOMINFO/VIII/2022"
 
@@ -567,7 +587,7 @@ def test_tte_round_trip_serves_signed_file_byte_for_byte(client, p12):
         exported = {name: zf.read(name) for name in zf.namelist()}
     assert len(exported) == 3
     certs = certs_of(event)
-    assert {services.file_name(c) for c in certs} == set(exported)
+    assert {file_name(c) for c in certs} == set(exported)
     signed = {name: _sign(data, p12) for name, data in exported.items()}
     names = sorted(signed)
     # Two as a ZIP (named by number), one loose with a name the TTE app chose (paired by the PDF title).
@@ -581,18 +601,18 @@ def test_tte_round_trip_serves_signed_file_byte_for_byte(client, p12):
     report = resp.get_data(as_text=True)
     assert report.count("tanda tangan diterima") == 3, report
     db.session.expire_all()
-    by_number = {services.file_name(c): c for c in certs_of(event)}
+    by_number = {file_name(c): c for c in certs_of(event)}
     for name, data in signed.items():
         cert = by_number[name]
-        assert cert.tte_signed and cert.signed_sha256 == services.pdf.pdf_sha256(data)
-        assert services.served_file(cert).read_bytes() == data
+        assert cert.tte_signed and cert.signed_sha256 == pdf_sha256(data)
+        assert served_file(cert).read_bytes() == data
         assert client.get(f"/manage/events/{event.id}/certificates/{cert.id}.pdf").data == data
     reg_cert = certs_of(event, registration_id=regs[0].id)[0]
-    assert client.get(f"/r/{regs[0].manage_token}/sertifikat").data == signed[services.file_name(reg_cert)]
+    assert client.get(f"/r/{regs[0].manage_token}/sertifikat").data == signed[file_name(reg_cert)]
     info = client.get(f"/verify/{reg_cert.verification_code}.json").get_json()
     assert info["signed"] is True and info["sha256"] == reg_cert.signed_sha256
     assert info["original_sha256"] == reg_cert.sha256
-    dropped = client.post("/verify", data={"pdf": (io.BytesIO(signed[services.file_name(reg_cert)]), "x.pdf")},
+    dropped = client.post("/verify", data={"pdf": (io.BytesIO(signed[file_name(reg_cert)]), "x.pdf")},
                           content_type="multipart/form-data")  # fmt: skip
     assert dropped.status_code == 200
     again = client.post(
@@ -609,12 +629,12 @@ def test_tte_import_refuses_altered_or_unsigned_files(client, p12):
     issue(event, user)
     login(client, user)
     a, b = certs_of(event)
-    original = services.served_file(a).read_bytes()
+    original = served_file(a).read_bytes()
     altered = bytearray(_sign(original, p12))
     altered[200] ^= 0x01  # a change inside the issued content
     files = [
-        (io.BytesIO(bytes(altered)), services.file_name(a)),
-        (io.BytesIO(services.served_file(b).read_bytes()), services.file_name(b)),  # not signed at all
+        (io.BytesIO(bytes(altered)), file_name(a)),
+        (io.BytesIO(served_file(b).read_bytes()), file_name(b)),  # not signed at all
         (io.BytesIO(b"%PDF-1.4 nothing"), "999_TIDAK_ADA.pdf"),
     ]
     report = client.post(f"/manage/events/{event.id}/certificates/tte", data={"files": files},
@@ -622,7 +642,7 @@ def test_tte_import_refuses_altered_or_unsigned_files(client, p12):
     assert "isi tidak sama" in report and "tidak ada tanda tangan" in report and "tidak ditemukan" in report
     db.session.expire_all()
     assert not any(c.tte_signed for c in certs_of(event))
-    assert services.served_file(a).read_bytes() == original
+    assert served_file(a).read_bytes() == original
 
 
 def test_pades_signing_with_operator_key(make_app, p12):
@@ -634,8 +654,8 @@ def test_pades_signing_with_operator_key(make_app, p12):
         user, event, _ = make_cert_event(participants=1)
         issue(event, user)
         cert = certs_of(event)[0]
-        data = services.served_file(cert).read_bytes()
-        assert cert.pades_signed and services.pdf.pdf_sha256(data) == cert.sha256
+        data = served_file(cert).read_bytes()
+        assert cert.pades_signed and pdf_sha256(data) == cert.sha256
         sig = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
         assert validate_sig_integrity(sig.signer_info, sig.signer_cert, "data", sig.compute_digest()) == (True, True)
         tampered = bytearray(data)
@@ -669,8 +689,8 @@ def test_render_processes_give_the_same_result(make_app, db_url):
         certs = certs_of(event)
         assert [c.seq for c in certs] == [1, 2, 3, 4, 5]
         for cert, reg in zip(certs, regs, strict=True):
-            data = services.served_file(cert).read_bytes()
-            assert services.pdf.pdf_sha256(data) == cert.sha256 and reg.full_name in pdf_text(data)
+            data = served_file(cert).read_bytes()
+            assert pdf_sha256(data) == cert.sha256 and reg.full_name in pdf_text(data)
 
 
 def test_cli_issue_and_signing_key(runner, tmp_path):
@@ -689,10 +709,10 @@ def test_same_series_code_in_two_events_is_caught_before_issuing(app):
     user, first, _ = make_cert_event(participants=1)
     issue(first, user)
     _, second, _ = make_cert_event(participants=1)
-    with pytest.raises(services.Conflict) as err:
-        services.start_issue_job(second, {"scope": "eligible"}, user=user)
+    with pytest.raises(Conflict) as err:
+        start_issue_job(second, {"scope": "eligible"}, user=user)
     assert "sudah dipakai" in err.value.message
-    services.update_settings(second, {"series_code": "BIMTEK-MEDSOS-B"}, user=user)
+    update_settings(second, {"series_code": "BIMTEK-MEDSOS-B"}, user=user)
     issue(second, user)
     assert certs_of(second)[0].number == "001/BIMTEK-MEDSOS-B/KOMINFO/VIII/2030"
 
@@ -704,16 +724,16 @@ def test_layout_table_positions_fields_on_background(client):
     client.post(url, data={"image": (io.BytesIO(_png()), "bg.png")}, content_type="multipart/form-data")
     page = client.get(f"/manage/events/{event.id}/certificates/settings").get_data(as_text=True)
     assert 'name="lf-name-x_mm" value="20"' in page
-    form = {"template": "background", "number_pattern": services.DEFAULT_NUMBER_PATTERN, "signatory_name": "Dr. A",
+    form = {"template": "background", "number_pattern": DEFAULT_NUMBER_PATTERN, "signatory_name": "Dr. A",
             "layout_table": "1", "lf-name-on": "1", "lf-name-x_mm": "30", "lf-name-y_mm": "100",
             "lf-name-width_mm": "200", "lf-name-size_pt": "24", "lf-name-font": "serif-bold", "lf-name-align": "left",
             "lf-name-color": "#1f3a5f", "lf-name-max_lines": "2", "lf-qr-on": "1", "lf-qr-x_mm": "240",
             "lf-qr-y_mm": "150", "lf-qr-width_mm": "30"}  # fmt: skip
     assert client.post(f"/manage/events/{event.id}/certificates/settings", data=form).status_code == 302
-    layout = services.get_settings(event).layout
+    layout = get_settings(event).layout
     assert set(layout) == {"name", "qr"} and layout["name"]["x_mm"] == 30.0 and layout["name"]["align"] == "left"
     bad = client.post(f"/manage/events/{event.id}/certificates/settings", data={**form, "lf-name-color": "merah"})
-    assert bad.status_code == 422 and services.get_settings(event).layout["name"]["color"] == "#1f3a5f"
+    assert bad.status_code == 422 and get_settings(event).layout["name"]["color"] == "#1f3a5f"
     preview = client.get(f"/manage/events/{event.id}/certificates/preview.pdf")
     assert "Nama Peserta Contoh" in pdf_text(preview.data)
     assert len(scan_qr(preview.data)) == 1
@@ -721,10 +741,10 @@ def test_layout_table_positions_fields_on_background(client):
 
 def test_demo_event_tab_pages_through_many_certificates(client, monkeypatch):
     from bimtek import demo
-    from bimtek.certificates import routes
+    from bimtek.certificates import views_manage
     from bimtek.events.models import Event
 
-    monkeypatch.setattr(routes, "PER_PAGE", 20)
+    monkeypatch.setattr(views_manage, "PER_PAGE", 20)
 
     demo.seed()
     db.session.commit()
@@ -750,7 +770,9 @@ def test_every_certificate_staff_route_refuses_outsiders(app, client):
     values = {"event_id": event.id, "certificate_id": cert.id, "job_id": job_id, "kind": "background"}
     checked = 0
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(("certificates.", "api.")) or not set(rule.arguments) & {
+        if not rule.endpoint.startswith(("certificates.", "certificates_manage.", "api.")) or not set(
+            rule.arguments
+        ) & {
             "event_id",
             "certificate_id",
         }:
@@ -768,7 +790,7 @@ def test_every_certificate_staff_route_refuses_outsiders(app, client):
             checked += 1
     login(client, outsider)
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("certificates.") and "event_id" in rule.arguments:
+        if rule.endpoint.startswith(("certificates.", "certificates_manage.")) and "event_id" in rule.arguments:
             url = app.url_map.bind("localhost").build(rule.endpoint, values)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 assert client.open(url, method=method).status_code in (403, 404), (rule.rule, method)
@@ -786,6 +808,4 @@ def test_reissue_without_name_takes_the_corrected_registration_name(client):
     client.post(f"/manage/events/{event.id}/certificates/{old.id}/reissue", data={"name": ""})
     db.session.expire_all()
     new = certs_of(event, current_flag=True)[0]
-    assert new.name == "Siti Nurhaliza, S.Sos." and "Siti Nurhaliza, S.Sos." in pdf_text(
-        services.served_file(new).read_bytes()
-    )
+    assert new.name == "Siti Nurhaliza, S.Sos." and "Siti Nurhaliza, S.Sos." in pdf_text(served_file(new).read_bytes())

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bimtek.evaluation import services
+from bimtek.evaluation import responses, services
 from bimtek.evaluation.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from bimtek.extensions import db
 from bimtek.registration import services as registration
@@ -29,8 +29,8 @@ def test_default_evaluation_in_bahasa_indonesia(app):
     assert any("Saran" in t for t in texts)
     services.ensure_evaluation(event)  # idempotent
     assert _count(EvaluationQuestion) == len(services.DEFAULT_QUESTIONS)
-    onsite = services.form_items(services.build_form(event, "onsite"))
-    online = services.form_items(services.build_form(event, "online"))
+    onsite = responses.form_items(responses.build_form(event, "onsite"))
+    online = responses.form_items(responses.build_form(event, "online"))
     # 2 sessions with one narasumber each: materi per session, 4 speaker items per narasumber.
     assert sum(1 for i in onsite if i.session_id and i.speaker_id is None) == 2
     assert sum(1 for i in onsite if i.speaker_id) == 8

@@ -13,21 +13,11 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from bimtek.certificates.pdf import (
-    FONT_FILES,
-    PAGE_SIZE,
-    CertificateData,
-    CertificateRenderError,
-    FieldSpec,
-    TemplateSpec,
-    fit_text,
-    format_jp,
-    format_nip,
-    pdf_sha256,
-    register_fonts,
-    render_certificate,
-    render_many,
-)
+from bimtek.certificates.pdf.errors import CertificateRenderError
+from bimtek.certificates.pdf.kit import FONT_FILES, register_fonts
+from bimtek.certificates.pdf.model import PAGE_SIZE, CertificateData, FieldSpec, TemplateSpec
+from bimtek.certificates.pdf.render import pdf_sha256, render_certificate, render_many
+from bimtek.certificates.pdf.text import fit_text, format_jp, format_nip
 
 PROJECT_FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
 DEBIAN_FONTS = Path("/usr/share/fonts/truetype/dejavu")

@@ -12,10 +12,12 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
 from bimtek.certificates import signing
-from bimtek.certificates.pdf import CertificateData, render_certificate
+from bimtek.certificates.pdf.model import CertificateData
+from bimtek.certificates.pdf.render import render_certificate
 
 FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
-PURE = ("numbering.py", "pdf.py", "signing.py")
+_PDF_PACKAGE = Path(signing.__file__).parent / "pdf"
+PURE = ("numbering.py", "signing.py", "labels.py", *sorted(f"pdf/{p.name}" for p in _PDF_PACKAGE.glob("*.py")))
 
 
 @pytest.fixture(scope="module")

@@ -148,3 +148,17 @@ def test_errors_carry_indonesian_messages():
 
 def test_validate_pattern_returns_none_for_valid_patterns():
     assert validate_pattern("{seq:03d}/{code}/KOMINFO/{roman_month}/{year}") is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("{seq:03d}/{code}/KOMINFO/{roman_month}/{year}", "XXX/MEDSOS/KOMINFO/VIII/2022"),
+        ("{seq}/LIVE/{roman_month}", "XXX/LIVE/VIII"),
+        ("{seq:05d}-{code}", "XXXXX-MEDSOS"),
+    ],
+)
+def test_specimen_numbers_show_the_sequence_as_xs(pattern, expected):
+    from bimtek.certificates.numbering import format_specimen
+
+    assert format_specimen(pattern, "MEDSOS", date(2022, 8, 25)) == expected

@@ -1,9 +1,6 @@
-"""Certificate figures for reports, read from the certificates feature's table.
+"""What other features may read from certificates: counts by status and a person's certificates.
 
-This is the one place where reports still reads another feature's model: certificates has no public read
-module yet (its services are being split in issue 10). Both functions are meant to move, unchanged, into
-``bimtek/certificates/queries.py``; then reports imports them from there and this file goes away. The
-structure test lists this import as a known exception with that reason.
+Plain values out, never model rows (reports read these for the event summary and a participant's history).
 """
 
 from __future__ import annotations
