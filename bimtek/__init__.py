@@ -18,12 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FEATURES = (
     "accounts",
     "events",
+    "organizers",
     "registration",
     "checkin",
     "attendance",
     "certificates",
     "evaluation",
     "reports",
+    "documents",
 )
 
 
