@@ -70,7 +70,7 @@ def ticket_pdf(info: TicketInfo, *, font_dir: Path | None = None, labels: dict[s
     code_y = margin + 2 * mm
     c.drawCentredString(width / 2, code_y, f"{words['code']}: {group_code(info.code)}")
     inst = fit_text(info.institution, FONT, 7.5, inner, 2, min_size=6)
-    name = fit_text(info.full_name, BOLD, 11, inner, 4, min_size=6.5)
+    name = fit_text(info.full_name, BOLD, 11, inner, 5, min_size=6)
     inst_h = len(inst.lines) * inst.size * 1.22
     name_h = len(name.lines) * name.size * 1.22
     name_top = code_y + 3.5 * mm + inst_h + name_h
