@@ -121,8 +121,11 @@ def annex_xlsx(event: Event, rows: list[MatrixRow], now: datetime) -> bytes:
     return buf.getvalue()
 
 
-def annex_pdf(event: Event, rows: list[MatrixRow], now: datetime) -> bytes:
-    """The same annex as a landscape A4 PDF: kop, session legend, minutes per session, signature block."""
+def annex_pdf(event: Event, rows: list[MatrixRow], now: datetime, *, organizer=None) -> bytes:
+    """The same annex as a landscape A4 PDF: kop, session legend, minutes per session, signature block.
+
+    ``organizer`` (organizers.queries.Organizer) defaults to the event's profile.
+    """
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -132,7 +135,7 @@ def annex_pdf(event: Event, rows: list[MatrixRow], now: datetime) -> bytes:
     from bimtek.organizers import queries as organizers
 
     pdfkit.register_fonts()
-    org = organizers.for_event(event)
+    org = organizer or organizers.for_event(event)
     tz = event.timezone
     body = ParagraphStyle("b", fontName=pdfkit.FONT, fontSize=8.5, leading=11)
     head = ParagraphStyle("h", fontName=pdfkit.BOLD, fontSize=12, leading=15, alignment=1, spaceBefore=4)

@@ -8,6 +8,7 @@ repeated on every page, and a last-rows table to pass to ``keep_with_signature``
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, TableStyle
 
 from bimtek.core.pdfkit.fonts import BOLD, FONT
@@ -54,15 +55,20 @@ def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *
 
     def style(offset: int, count: int, with_header: bool) -> TableStyle:
         first = 1 if with_header else 0
+        late: list = []
         if dashed_before is None:
             grid = [("GRID", (0, 0), (-1, -1), 0.5, GRID)]
         else:
             c = dashed_before
-            grid = [("GRID", (0, 0), (c - 1, -1), 0.5, GRID), ("LINEABOVE", (c, 0), (-1, -1), 0.5, GRID),
-                    ("LINEBELOW", (c, 0), (-1, -1), 0.5, GRID), ("LINEAFTER", (-1, 0), (-1, -1), 0.5, GRID),
+            grid = [("GRID", (0, 0), (c - 2, -1), 0.5, GRID), ("LINEABOVE", (c - 1, 0), (-1, -1), 0.5, GRID),
+                    ("LINEBELOW", (c - 1, 0), (-1, -1), 0.5, GRID), ("LINEAFTER", (-1, 0), (-1, -1), 0.5, GRID),
                     ("LINEBEFORE", (c, first), (c, -1), 0.5, GRID, None, (1, 2))]  # fmt: skip
             if with_header:
-                grid.append(("SPAN", (c - 1, 0), (c, 0)))
+                # One header over both halves without a SPAN (spans make every page split re-scan all rows):
+                # the text starts where it is centred over the two columns and simply runs across.
+                text_w = max(stringWidth(line, BOLD, size) for line in head_cells[c - 1].split("\n"))
+                indent = max(pad, (widths[c - 1] + widths[c] - text_w) / 2)
+                late += [("LEFTPADDING", (c - 1, 0), (c - 1, 0), indent), ("ALIGN", (c - 1, 0), (c - 1, 0), "LEFT")]
         cmds = [*grid, ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad), *extra_style]  # fmt: skip
@@ -74,7 +80,7 @@ def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *
         for col, r, used in shrunk:
             if offset <= r < offset + count:
                 cmds.append(("FONT", (col, r - offset + first), (col, r - offset + first), FONT, used, used * 1.2))
-        return TableStyle(cmds)
+        return TableStyle(cmds + late)
 
     # Heights computed here, once, so the table never measures 5,000 rows again on every page split.
     heights = [max(min_height, max(c.count("\n") + 1 for c in cells) * size * 1.2 + 6) for cells in body]
