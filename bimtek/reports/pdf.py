@@ -392,7 +392,7 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
                          *[_p(v, st["num"]) for v in (num(r["count"]), num(r["mean"]),
                                                       *[num(n) for n in r["distribution"]])]])  # fmt: skip
         w = CONTENT_WIDTH
-        story.append(_table(rows, [w * 0.27, w * 0.2, w * 0.08, w * 0.1] + [w * 0.07] * 5, st))
+        story.append(_table(rows, [w * 0.27, w * 0.19, w * 0.07, w * 0.12] + [w * 0.07] * 5, st))
         story.append(_p("n = jumlah jawaban; 1–5 = banyaknya jawaban per nilai (1 sangat kurang, 5 sangat baik).",
                         st["small"]))  # fmt: skip
         story.append(_p(f"Saran dan komentar ({num(evaluation['comments_total'])})", st["h2"]))

@@ -7,9 +7,12 @@ repeated on every page, and a last-rows table to pass to ``keep_with_signature``
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import LongTable, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from bimtek.core.pdfkit.fonts import BOLD, FONT
 from bimtek.core.pdfkit.text import fit_text
@@ -18,13 +21,6 @@ __all__ = ["ruled_table"]
 
 GRID = colors.black
 HEAD_BG = colors.HexColor("#e6e6e6")
-
-
-def _cell(text: str, width: float, size: float, *, nowrap: bool) -> tuple[str, float]:
-    if nowrap:
-        fitted = fit_text(text, FONT, size, width, 1, min_size=5)
-        return fitted.lines[0], fitted.size
-    return "\n".join(fit_text(text, FONT, size, width, 8, min_size=size).lines), size
 
 
 def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *, size: float = 7.5,
@@ -43,14 +39,20 @@ def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *
         "\n".join(fit_text(h, BOLD, size, w - 2 * pad, 3, min_size=5).lines)
         for h, w in zip(header, head_widths, strict=True)
     ]
-    body, shrunk = [], []
-    for r, row in enumerate(rows):
+    # A no-wrap column (NIP) takes one font size, the largest at which its widest entry fits: one style
+    # command per column instead of one per row, which long tables would copy at every page split.
+    col_size = {}
+    for col in nowrap:
+        col_size[col] = min((fit_text(row[col], FONT, size, widths[col] - 2 * pad, 1, min_size=5).size for row in rows),
+                            default=size)  # fmt: skip
+    body = []
+    for row in rows:
         cells = []
         for col, (text, w) in enumerate(zip(row, widths, strict=True)):
-            value, used = _cell(text, w - 2 * pad, size, nowrap=col in nowrap)
-            if used != size:
-                shrunk.append((col, r, used))
-            cells.append(value)
+            if col in nowrap:
+                cells.append(fit_text(text, FONT, col_size[col], w - 2 * pad, 1, min_size=col_size[col]).lines[0])
+            else:
+                cells.append("\n".join(fit_text(text, FONT, size, w - 2 * pad, 8, min_size=size).lines))
         body.append(cells)
 
     def style(offset: int, count: int, with_header: bool) -> TableStyle:
@@ -77,22 +79,58 @@ def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *
                      ("VALIGN", (0, 0), (-1, 0), "MIDDLE"), ("ALIGN", (0, 0), (-1, 0), "CENTER")]  # fmt: skip
         for col, how in (align or {}).items():
             cmds.append(("ALIGN", (col, first), (col, -1), how))
-        for col, r, used in shrunk:
-            if offset <= r < offset + count:
-                cmds.append(("FONT", (col, r - offset + first), (col, r - offset + first), FONT, used, used * 1.2))
+        for col, used in col_size.items():
+            if used != size:
+                cmds.append(("FONT", (col, first), (col, -1), FONT, used, used * 1.2))
         return TableStyle(cmds + late)
 
     # Heights computed here, once, so the table never measures 5,000 rows again on every page split.
     heights = [max(min_height, max(c.count("\n") + 1 for c in cells) * size * 1.2 + 6) for cells in body]
     head_h = max(h.count("\n") + 1 for h in head_cells) * size * 1.2 + 8
     split = max(0, len(body) - tail_rows)
-    flow = []
-    t = LongTable([head_cells, *body[:split]], colWidths=widths, repeatRows=1, rowHeights=[head_h, *heights[:split]])
-    t.setStyle(style(0, split, True))
-    flow.append(t)
+
+    def table(start: int, end: int, with_header: bool = True) -> Table:
+        data = [head_cells, *body[start:end]] if with_header else body[start:end]
+        rows_h = ([head_h] if with_header else []) + heights[start:end]
+        t = Table(data, colWidths=widths, rowHeights=rows_h)
+        t.setStyle(style(start, end - start, with_header))
+        return t
+
+    flow: list = [_PagedRows(table, heights, head_h, sum(widths), 0, split)]
     if body[split:]:
-        tail = body[split:]
-        t2 = LongTable(tail, colWidths=widths, rowHeights=heights[split:])
-        t2.setStyle(style(split, len(tail), False))
-        flow.append(t2)
+        flow.append(table(split, len(body), with_header=False))
     return flow
+
+
+class _PagedRows(Flowable):
+    """Rows start..end of a ruled table, cut per page with the header on each piece.
+
+    Row heights are known in advance, so a page split is a bisection over cumulative heights and builds a
+    table of one page's rows: rendering stays linear in the number of rows (reportlab's own table split
+    re-measures every remaining row on every page).
+    """
+
+    def __init__(self, table, heights: list[float], head_h: float, width: float, start: int, end: int,
+                 cumulative: list[float] | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self._table, self._heights, self._head_h, self._width = table, heights, head_h, width
+        self._start, self._end = start, end
+        self._cum = cumulative or list(accumulate(heights, initial=0.0))
+
+    def wrap(self, avail_width, avail_height):
+        self.width = self._width
+        self.height = self._head_h + self._cum[self._end] - self._cum[self._start]
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        room = avail_height - self._head_h + self._cum[self._start]
+        stop = bisect_right(self._cum, room + 1e-6, self._start, self._end + 1) - 1
+        if stop <= self._start:
+            return []  # not even one row fits: the frame moves on to the next page
+        rest = _PagedRows(self._table, self._heights, self._head_h, self._width, stop, self._end, self._cum)
+        return [self._table(self._start, stop), rest] if stop < self._end else [self._table(self._start, stop)]
+
+    def draw(self) -> None:
+        t = self._table(self._start, self._end)
+        t.wrapOn(self.canv, self.width, self.height)
+        t.drawOn(self.canv, 0, 0)
