@@ -137,6 +137,18 @@ def badges_for(event: Event, ids: list[int] | None = None) -> list[Badge]:
     ]  # fmt: skip
 
 
+def speaker_badges(event: Event) -> list[Badge]:
+    """Badges of the event's narasumber and moderators (no ticket, so no QR), one per person and role."""
+    seen, out = set(), []
+    for s in event.sessions:
+        for sp in s.speakers:
+            key = (sp.name.casefold(), sp.role)
+            if key not in seen:
+                seen.add(key)
+                out.append(Badge(sp.name, sp.institution, "", "", ROLE_LABELS.get(sp.role, sp.role).upper()))
+    return out
+
+
 def recap_xlsx(event: Event) -> bytes:
     """One row per participant, one column per day and session with the arrival time ("09.03")."""
     zone = ZoneInfo(event.timezone)

@@ -108,7 +108,8 @@ def _badge_a6(c: Canvas, event_title: str, b: Badge) -> None:
     _role_band(c, b.role, 0, 16 * mm, w, band)
     room = y - (16 * mm + band) - 6
     qr_size = max(30 * mm, min(62 * mm, room))
-    draw_qr(c, b.qr_text, (w - qr_size) / 2, 16 * mm + band + 3 + (room - qr_size) / 2, qr_size)
+    if b.qr_text:  # speakers and panitia have no ticket: no QR, no code
+        draw_qr(c, b.qr_text, (w - qr_size) / 2, 16 * mm + band + 3 + (room - qr_size) / 2, qr_size)
     c.setFont(FONT, 11)
     c.drawCentredString(w / 2, 8 * mm, group_code(b.code))
 
@@ -120,8 +121,9 @@ def _badge_label(c: Canvas, event_title: str, b: Badge, x: float, y: float, w: f
     c.rect(x, y, w, h, stroke=1, fill=0)
     c.restoreState()
     pad = 5 * mm
-    qr_size = min(h - 2 * pad - 6 * mm, 40 * mm)
-    draw_qr(c, b.qr_text, x + w - pad - qr_size, y + pad + 6 * mm + (h - 2 * pad - 6 * mm - qr_size) / 2, qr_size)
+    qr_size = min(h - 2 * pad - 6 * mm, 40 * mm) if b.qr_text else -pad
+    if b.qr_text:
+        draw_qr(c, b.qr_text, x + w - pad - qr_size, y + pad + 6 * mm + (h - 2 * pad - 6 * mm - qr_size) / 2, qr_size)
     text_w = w - 3 * pad - qr_size
     ty = _lines(c, fit_text(event_title, FONT, 6.5, text_w, 1, min_size=6), FONT, x + pad, y + h - pad - 4,
                 centre=False)  # fmt: skip

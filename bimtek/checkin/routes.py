@@ -190,7 +190,7 @@ def _selected_registrations(event, ids: list[int] | None) -> list[Registration]:
 def badges(event):
     """Name badges with name, instansi and the ticket QR: one per A6 page, or 8 labels per A4 sheet."""
     ids = [int(x) for x in request.args.getlist("id") if x.isascii() and x.isdigit() and len(x) < 19]
-    people = export.badges_for(event, ids)
+    people = export.speaker_badges(event) if request.args.get("who") == "narasumber" else export.badges_for(event, ids)
     layout = "a4" if request.args.get("layout") == "a4" else "a6"
     pdf = export.badges_pdf(event.title, people, layout=layout, font_dir=export.font_dir(current_app))
     audit.record("checkin.export_badges", event_id=event.id, details={"count": len(people), "layout": layout})

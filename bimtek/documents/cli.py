@@ -33,6 +33,7 @@ def render_all(event, out: Path) -> list[tuple[str, int]]:
     badges = export.badges_for(event)
     files[f"badge-a6-{code}.pdf"] = export.badges_pdf(event.title, badges, layout="a6")
     files[f"badge-a4-{code}.pdf"] = export.badges_pdf(event.title, badges, layout="a4")
+    files[f"badge-narasumber-{code}.pdf"] = export.badges_pdf(event.title, export.speaker_badges(event), layout="a6")
     files[f"lampiran-daring-{code}.pdf"] = exports.annex_pdf(event, verdicts.matrix(event, mode="online"), utcnow())
     files[f"laporan-{code}.pdf"] = documents.laporan_pdf(event)
     files[f"laporan-{code}.docx"] = documents.laporan_docx(event)

@@ -134,6 +134,9 @@ def test_badges_and_ticket_share_the_code_and_scan(rendered):
     assert "PESERTA" in page_texts(badge)[0] and "PESERTA" in page_texts(label)[0]
     found = qr_texts(badge) + qr_texts(ticket)
     assert found == [registration_services.ticket_text(first)] * 2
+    speakers = flat(" ".join(page_texts(files["badge-narasumber.pdf"])))
+    assert "NARASUMBER" in speakers and "MODERATOR" in speakers and "Dr. Rina Hapsari" in speakers
+    assert_inside_page(files["badge-narasumber.pdf"])
     # A4 labels: a title too long for the label ends with an ellipsis instead of being cut silently.
     assert "…" in page_texts(label)[0]
 
