@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FEATURES = (
     "accounts",
     "events",
+    "organizers",
     "registration",
     "checkin",
     "attendance",
@@ -27,6 +28,7 @@ FEATURES = (
     "reports",
     "learning",
     "materials",
+    "documents",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -74,7 +75,7 @@ def matrix_xlsx(event: Event, rows: list[MatrixRow]) -> bytes:
 ANNEX_COLUMNS = ("NO", "NAMA", "NIP", "GOL/JABATAN", "INSTANSI/UNIT KERJA")
 
 
-def _annex_rows(event: Event, rows: list[MatrixRow]) -> list[list[str]]:
+def _annex_rows(event: Event, rows: list[MatrixRow], *, decimal=None, nip=None) -> list[list[str]]:
     out = []
     for n, row in enumerate(rows, 1):
         reg = row.registration
@@ -83,10 +84,13 @@ def _annex_rows(event: Event, rows: list[MatrixRow]) -> list[list[str]]:
         times = []
         for s in event.sessions:
             cell = row.cells[s.id]
-            times.append(f"{cell['minutes']:g} mnt" if cell["sources"] else "-")
+            if not cell["sources"]:
+                times.append("-")
+            else:
+                times.append(decimal(cell["minutes"], 1) if decimal else f"{cell['minutes']:g} mnt")
         attended = sum(1 for s in event.sessions if row.cells[s.id]["attended"])
         note = f"Hadir daring {attended}/{len(event.sessions)} sesi" if attended else "Tidak hadir"
-        out.append([str(n), reg.full_name, _nip(reg.nip), gol, unit, *times, note])
+        out.append([str(n), reg.full_name, nip(reg.nip) if nip and reg.nip else _nip(reg.nip), gol, unit, *times, note])
     return out
 
 
@@ -117,55 +121,61 @@ def annex_xlsx(event: Event, rows: list[MatrixRow], now: datetime) -> bytes:
     return buf.getvalue()
 
 
-def annex_pdf(event: Event, rows: list[MatrixRow], now: datetime) -> bytes:
-    """The same annex as a landscape A4 PDF with a table (user text escaped as markup)."""
-    from pathlib import Path
-    from xml.sax.saxutils import escape
+def annex_pdf(event: Event, rows: list[MatrixRow], now: datetime, *, organizer=None) -> bytes:
+    """The same annex as a landscape A4 PDF: kop, session legend, minutes per session, signature block.
 
-    from reportlab.lib import colors
+    ``organizer`` (organizers.queries.Organizer) defaults to the event's profile.
+    """
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    fonts = Path(__file__).resolve().parents[2] / "static" / "fonts"
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(fonts / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(fonts / "DejaVuSans-Bold.ttf")))
-    body = ParagraphStyle("b", fontName="DejaVuSans", fontSize=8, leading=10)
-    head = ParagraphStyle("h", fontName="DejaVuSans-Bold", fontSize=11, leading=14, alignment=1)
-    bold = ParagraphStyle("hb", fontName="DejaVuSans-Bold", fontSize=8, leading=10)
+    from bimtek.core import pdfkit
+    from bimtek.organizers import queries as organizers
+
+    pdfkit.register_fonts()
+    org = organizer or organizers.for_event(event)
+    tz = event.timezone
+    body = ParagraphStyle("b", fontName=pdfkit.FONT, fontSize=8.5, leading=11)
+    head = ParagraphStyle("h", fontName=pdfkit.BOLD, fontSize=12, leading=15, alignment=1, spaceBefore=4)
     first = event.sessions[0].starts_at if event.sessions else event.starts_at
-    story = [
+    story: list = [
+        pdfkit.KopFlowable(org.kop),
         Paragraph("DAFTAR HADIR PESERTA DARING", head),
         Paragraph(escape(event.title), head),
-        Spacer(1, 4 * mm),
-        Paragraph(f"Hari/tanggal: {escape(format_long_date(first, event.timezone, 'id'))}", body),
-        Paragraph(f"Waktu: {escape(format_clock(first, event.timezone, 'id'))} · melalui Zoom", body),
-        Spacer(1, 4 * mm),
+        Spacer(1, 3 * mm),
+        Paragraph(f"Hari/tanggal: {escape(pdfkit.long_date(first, tz))} · melalui Zoom", body),
     ]
-    header = [*ANNEX_COLUMNS, *[f"SESI {n}" for n in range(1, len(event.sessions) + 1)], "KETERANGAN"]
-    data = [[Paragraph(escape(h), bold) for h in header]]
-    data += [[Paragraph(escape(v), body) for v in values] for values in _annex_rows(event, rows)]
+    # Legend: every abbreviation on the sheet says what it stands for.
+    legend = [[f"SESI {n}", escape(s.title), f"{pdfkit.long_date(s.starts_at, tz)}, "
+               f"{pdfkit.clock(s.starts_at, tz)[:5]}–{pdfkit.clock(s.ends_at, tz)}"]
+              for n, s in enumerate(event.sessions, 1)]  # fmt: skip
+    legend.append(["mnt", "menit hadir di Zoom (gabungan semua sambungan)", ""])
+    width = landscape(A4)[0] - 20 * mm
+    lt = Table([[Paragraph(a, body), Paragraph(b, body), Paragraph(escape(c), body)] for a, b, c in legend],
+               colWidths=[18 * mm, width - 98 * mm, 80 * mm])  # fmt: skip
+    lt.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))  # fmt: skip
+    story += [Spacer(1, 2 * mm), lt, Spacer(1, 3 * mm)]
     n_sessions = len(event.sessions)
-    widths = [10 * mm, 55 * mm, 38 * mm, 40 * mm, 60 * mm] + [16 * mm] * n_sessions + [30 * mm]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story += [table, Spacer(1, 6 * mm)]
-    story.append(Paragraph(f"Dicetak dari Bimtek pada {escape(format_long_date(now, event.timezone, 'id'))}", body))
+    fixed = 9 * mm + 36 * mm + 15 * mm * n_sessions + 28 * mm
+    flexible = max(60 * mm, width - fixed)
+    widths = [9 * mm, flexible * 0.3, 36 * mm, flexible * 0.27, flexible * 0.43] + [15 * mm] * n_sessions + [28 * mm]
+    scale = min(1.0, width / sum(widths))
+    widths = [w * scale for w in widths]
+    header = [*ANNEX_COLUMNS, *[f"SESI {n} (mnt)" for n in range(1, n_sessions + 1)], "KETERANGAN"]
+    data = _annex_rows(event, rows, decimal=pdfkit.number, nip=pdfkit.nip_text)
+    align = {0: "CENTER", **{5 + i: "RIGHT" for i in range(n_sessions)}}
+    table = pdfkit.ruled_table(header, data, widths, nowrap={2}, align=align)
+    place = f"{event.city or org.city or '....'}, {pdfkit.short_date(now, tz)}"
+    chair = pdfkit.Signatory(org.chair.title, org.chair.name, org.chair.nip, place)
+    tail = [Spacer(1, 5 * mm), Paragraph(f"Jumlah peserta daring: {pdfkit.number(len(data))} orang", body),
+            pdfkit.signature_block([chair], width, caption="Panitia Penyelenggara", right_half=True)]  # fmt: skip
+    story += pdfkit.keep_with_signature(table, tail)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm, bottomMargin=10 * mm
-    )
-    doc.build(story)
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
+                            bottomMargin=16 * mm, title=f"Daftar hadir daring - {event.title}", creator="Bimtek")  # fmt: skip
+    footer = pdfkit.generated_footer(f"kegiatan {event.code}", now, tz)
+    doc.build(story, canvasmaker=pdfkit.numbered_canvas(footer, margin=10 * mm))
     return buf.getvalue()

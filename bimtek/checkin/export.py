@@ -12,14 +12,19 @@ from bimtek.checkin import services
 from bimtek.checkin.models import CheckIn, slot_key
 from bimtek.checkin.pdf import AttendanceSheet, Badge, SheetRow, attendance_pdf, badges_pdf
 from bimtek.checkin.recap import recap_workbook
-from bimtek.core.time import as_utc
+from bimtek.core.pdfkit import Signatory, generated_footer, nip_text
+from bimtek.core.tickets import encode_ticket
+from bimtek.core.time import as_utc, utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.i18n import format_clock, format_long_date, format_short_date
+from bimtek.organizers import queries as organizers
 from bimtek.registration.models import Registration
 from bimtek.registration.nip import format_nip
 
-__all__ = ["ORDERS", "Badge", "attendance_pdf", "attendance_sheet_for", "badges_pdf", "font_dir", "recap_xlsx"]
+__all__ = ["ORDERS", "Badge", "attendance_pdf", "attendance_sheet_for", "badges_for", "badges_pdf", "font_dir",
+           "recap_xlsx",
+           "speaker_sheet_for"]  # fmt: skip
 
 # The orders an organizer can pick for the daftar hadir (labels are translated in the template).
 ORDERS = ("name", "institution", "registered", "arrival")
@@ -70,20 +75,78 @@ def attendance_sheet_for(event: Event, slot: services.Slot, *, order: str = "nam
         first = next((s for s in event.sessions if services.local_day(s.starts_at, tz) == slot.day), None)
         start = first.starts_at if first else event.starts_at
         time = f"{format_clock(start, tz, 'id')} – selesai"
-    rows = [
-        SheetRow(r.full_name, format_nip(r.nip) if r.nip else "-", _rank_position(r), _institution(r)) for r in regs
-    ]
+    rows = [SheetRow(r.full_name, nip_text(r.nip) if r.nip else "-", _rank_position(r), _institution(r)) for r in regs]
+    return _sheet(event, "DAFTAR HADIR PESERTA", slot, time, session.title if session else "", rows)
+
+
+def _sheet(event: Event, title: str, slot, time: str, session: str, rows: list[SheetRow], **extra) -> AttendanceSheet:
+    # The kop and the signatory are the organizer's (its profile), never the venue's.
+    org = organizers.for_event(event)
+    tz = event.timezone
     return AttendanceSheet(
-        letterhead=[x for x in ((event.organizer_unit or event.title).upper(), event.venue_address) if x],
-        title="DAFTAR HADIR PESERTA",
+        letterhead=org.kop,
+        title=title,
         activity=event.title,
-        session=session.title if session else "",
+        session=session,
         day_date=format_long_date(slot.day, tz, "id"),
         time=time,
         place=", ".join(x for x in (event.venue_name, event.city) if x),
         rows=rows,
         sign_place_date=f"{event.city or '....'}, {format_short_date(slot.day, tz, 'id')}",
+        signatory=Signatory(org.chair.title, org.chair.name, org.chair.nip),
+        footer=generated_footer(f"kegiatan {event.code}", utcnow(), tz),
+        **extra,
     )
+
+
+ROLE_LABELS = {"narasumber": "Narasumber", "moderator": "Moderator"}
+
+
+def speaker_sheet_for(event: Event, slot: services.Slot) -> AttendanceSheet:
+    """Daftar hadir narasumber dan moderator of a day or session: role and session in place of the rank."""
+    tz = event.timezone
+    sessions = [s for s in event.sessions if s.id == slot.session_id] if slot.session_id else [
+        s for s in event.sessions if services.local_day(s.starts_at, tz) == slot.day]  # fmt: skip
+    rows = [SheetRow(sp.name, "-", f"{ROLE_LABELS.get(sp.role, sp.role)} / {s.title}", sp.institution)
+            for s in sessions for sp in s.speakers]  # fmt: skip
+    start = sessions[0].starts_at if sessions else event.starts_at
+    end = sessions[-1].ends_at if sessions else event.ends_at
+    time = f"{format_clock(start, tz, 'id')[:5]} – {format_clock(end, tz, 'id')}"
+    session = sessions[0].title if slot.session_id and sessions else ""
+    return _sheet(event, "DAFTAR HADIR NARASUMBER DAN MODERATOR", slot, time, session, rows,
+                  rank_header="PERAN/SESI", counts=False, people="narasumber dan moderator")  # fmt: skip
+
+
+def onsite_confirmed(event: Event, ids: list[int] | None = None) -> list[Registration]:
+    """Confirmed on-site participants (all, or the chosen ids), by name."""
+    q = select(Registration).where(
+        Registration.event_id == event.id, Registration.status == "confirmed", Registration.mode == "onsite"
+    )
+    if ids:
+        q = q.where(Registration.id.in_(ids))
+    return db.session.scalars(q.order_by(Registration.name_key)).all()
+
+
+def badges_for(event: Event, ids: list[int] | None = None) -> list[Badge]:
+    """Badges of confirmed on-site participants, with their ticket QR and role line."""
+    regs = onsite_confirmed(event, ids)
+    return [
+        Badge(name=r.full_name, institution=r.institution_name, code=r.code, role="PESERTA",
+              qr_text=encode_ticket(event.ticket_private_key, event.id, bytes.fromhex(r.ticket_id), 1))
+        for r in regs
+    ]  # fmt: skip
+
+
+def speaker_badges(event: Event) -> list[Badge]:
+    """Badges of the event's narasumber and moderators (no ticket, so no QR), one per person and role."""
+    seen, out = set(), []
+    for s in event.sessions:
+        for sp in s.speakers:
+            key = (sp.name.casefold(), sp.role)
+            if key not in seen:
+                seen.add(key)
+                out.append(Badge(sp.name, sp.institution, "", "", ROLE_LABELS.get(sp.role, sp.role).upper()))
+    return out
 
 
 def recap_xlsx(event: Event) -> bytes:

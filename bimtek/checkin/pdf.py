@@ -1,7 +1,7 @@
 """Printed check-in documents as PDF: name badges and the daftar hadir (attendance sheet) for the SPJ file.
 
-Pure layout: plain values in, PDF bytes out (no Flask, no database). Text is drawn with a bundled
-DejaVu Sans so any name prints, and QR codes are drawn as merged vector rectangles (fast and sharp).
+Pure layout: plain values in, PDF bytes out (no Flask, no database). Fonts, QR, kop, page numbers, the
+signature block and text fitting come from the PDF kit (bimtek.core.pdfkit).
 """
 
 from __future__ import annotations
@@ -10,72 +10,30 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import qrcode
-import qrcode.constants
-import qrcode.util
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-rl_config.useA85 = 0
+from bimtek.core.pdfkit import (
+    BOLD,
+    FONT,
+    KopFlowable,
+    Letterhead,
+    Signatory,
+    draw_qr,
+    fit_text,
+    group_code,
+    keep_with_signature,
+    numbered_canvas,
+    qr_matrix,
+    register_fonts,
+    ruled_table,
+    signature_block,
+)
 
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-_QR_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
-
-
-def register_fonts(font_dir: Path) -> None:
-    """Register the bundled TTFs once per process."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "DejaVuSans-Bold.ttf")))
-
-
-def qr_matrix(text: str) -> list[list[bool]]:
-    """QR modules (error correction M; alphanumeric mode for ticket texts), without the quiet zone."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    if set(text) <= _QR_ALNUM:
-        qr.add_data(qrcode.util.QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
-    else:
-        qr.add_data(text)
-    qr.make(fit=True)
-    return qr.get_matrix()
-
-
-def draw_qr(c: Canvas, text: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code with its bottom-left corner at (x, y), `size` wide including a 4-module quiet zone."""
-    matrix = qr_matrix(text)
-    n = len(matrix)
-    module = size / (n + 8)
-    c.saveState()
-    c.setFillColorRGB(1, 1, 1)
-    c.rect(x, y, size, size, stroke=0, fill=1)
-    c.setFillColorRGB(0, 0, 0)
-    path = c.beginPath()
-    for row, cells in enumerate(matrix):
-        col = 0
-        while col < n:
-            if cells[col]:
-                start = col
-                while col < n and cells[col]:
-                    col += 1
-                path.rect(x + (start + 4) * module, y + size - (row + 5) * module, (col - start) * module, module)
-            else:
-                col += 1
-    c.drawPath(path, stroke=0, fill=1)
-    c.restoreState()
-
-
-def _fit_lines(text: str, font: str, size: float, width: float, max_lines: int, min_size: float = 7) -> tuple:
-    """Shrink the font until the text wraps into at most `max_lines` lines."""
-    while True:
-        lines = simpleSplit(text, font, size, width) or [""]
-        if len(lines) <= max_lines or size <= min_size:
-            return lines[:max_lines], size
-        size -= 0.5
+__all__ = ["AttendanceSheet", "Badge", "SheetRow", "attendance_pdf", "badges_pdf", "qr_matrix"]
 
 
 # ------------------------------------------------------------------------------------------ badges
@@ -83,15 +41,16 @@ def _fit_lines(text: str, font: str, size: float, width: float, max_lines: int, 
 
 @dataclass(frozen=True)
 class Badge:
-    """One name badge."""
+    """One name badge; ``role`` is printed as a line of its own (PESERTA, NARASUMBER, PANITIA, MODERATOR)."""
 
     name: str
     institution: str
     code: str
     qr_text: str
+    role: str = "PESERTA"
 
 
-def badges_pdf(event_title: str, badges: list[Badge], *, layout: str = "a6", font_dir: Path) -> bytes:
+def badges_pdf(event_title: str, badges: list[Badge], *, layout: str = "a6", font_dir: Path | None = None) -> bytes:
     """Badges as PDF: one per A6 page ("a6"), or eight 105 x 74 mm labels per A4 sheet ("a4")."""
     register_fonts(font_dir)
     buf = io.BytesIO()
@@ -119,54 +78,60 @@ def badges_pdf(event_title: str, badges: list[Badge], *, layout: str = "a6", fon
     return buf.getvalue()
 
 
+def _lines(c: Canvas, fitted, font: str, x: float, y: float, *, centre: bool, leading: float = 1.2) -> float:
+    c.setFont(font, fitted.size)
+    for line in fitted.lines:
+        (c.drawCentredString if centre else c.drawString)(x, y, line)
+        y -= fitted.size * leading
+    return y
+
+
+def _role_band(c: Canvas, role: str, x: float, y: float, w: float, h: float) -> None:
+    c.saveState()
+    c.setFillColorRGB(0.04, 0.31, 0.54)
+    c.rect(x, y, w, h, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    fitted = fit_text(role.upper(), BOLD, h * 0.55, w - 8, 1, min_size=6)
+    c.setFont(BOLD, fitted.size)
+    c.drawCentredString(x + w / 2, y + (h - fitted.size * 0.72) / 2, fitted.lines[0])
+    c.restoreState()
+
+
 def _badge_a6(c: Canvas, event_title: str, b: Badge) -> None:
     w, h = A6
     margin = 8 * mm
-    c.setFont(FONT, 8)
-    for i, line in enumerate(simpleSplit(event_title, FONT, 8, w - 2 * margin)[:2]):
-        c.drawCentredString(w / 2, h - margin - i * 10, line)
-    lines, size = _fit_lines(b.name, FONT_BOLD, 18, w - 2 * margin, 3)
-    y = h - margin - 34
-    c.setFont(FONT_BOLD, size)
-    for line in lines:
-        c.drawCentredString(w / 2, y, line)
-        y -= size * 1.2
-    inst, isize = _fit_lines(b.institution, FONT, 11, w - 2 * margin, 3)
-    c.setFont(FONT, isize)
-    for line in inst:
-        c.drawCentredString(w / 2, y - 2, line)
-        y -= isize * 1.25
-    qr_size = 66 * mm
-    # The QR sits in the middle of the space left between the text and the code line.
-    qr_y = max(14 * mm, 14 * mm + (y - 14 * mm - qr_size) / 2)
-    draw_qr(c, b.qr_text, (w - qr_size) / 2, min(qr_y, y - qr_size), qr_size)
-    c.setFont(FONT, 10)
-    c.drawCentredString(w / 2, 9 * mm, f"{b.code[:4]}-{b.code[4:]}")
+    inner = w - 2 * margin
+    y = _lines(c, fit_text(event_title, FONT, 8, inner, 2, min_size=7), FONT, w / 2, h - margin, centre=True)
+    y = _lines(c, fit_text(b.name, BOLD, 18, inner, 3, min_size=9), BOLD, w / 2, y - 16, centre=True)
+    y = _lines(c, fit_text(b.institution, FONT, 11, inner, 2, min_size=7), FONT, w / 2, y - 2, centre=True)
+    band = 9 * mm
+    _role_band(c, b.role, 0, 16 * mm, w, band)
+    room = y - (16 * mm + band) - 6
+    qr_size = max(30 * mm, min(62 * mm, room))
+    if b.qr_text:  # speakers and panitia have no ticket: no QR, no code
+        draw_qr(c, b.qr_text, (w - qr_size) / 2, 16 * mm + band + 3 + (room - qr_size) / 2, qr_size)
+    c.setFont(FONT, 11)
+    c.drawCentredString(w / 2, 8 * mm, group_code(b.code))
 
 
 def _badge_label(c: Canvas, event_title: str, b: Badge, x: float, y: float, w: float, h: float) -> None:
+    c.saveState()
     c.setLineWidth(0.3)
     c.setStrokeColorRGB(0.75, 0.75, 0.75)
     c.rect(x, y, w, h, stroke=1, fill=0)
+    c.restoreState()
     pad = 5 * mm
-    qr_size = min(h - 2 * pad, 40 * mm)
-    draw_qr(c, b.qr_text, x + w - pad - qr_size, y + (h - qr_size) / 2, qr_size)
+    qr_size = min(h - 2 * pad - 6 * mm, 40 * mm) if b.qr_text else -pad
+    if b.qr_text:
+        draw_qr(c, b.qr_text, x + w - pad - qr_size, y + pad + 6 * mm + (h - 2 * pad - 6 * mm - qr_size) / 2, qr_size)
     text_w = w - 3 * pad - qr_size
-    c.setFont(FONT, 6.5)
-    c.drawString(x + pad, y + h - pad - 4, simpleSplit(event_title, FONT, 6.5, text_w)[0] if event_title else "")
-    lines, size = _fit_lines(b.name, FONT_BOLD, 13, text_w, 3)
-    ty = y + h - pad - 22
-    c.setFont(FONT_BOLD, size)
-    for line in lines:
-        c.drawString(x + pad, ty, line)
-        ty -= size * 1.2
-    inst, isize = _fit_lines(b.institution, FONT, 9, text_w, 3)
-    c.setFont(FONT, isize)
-    for line in inst:
-        c.drawString(x + pad, ty - 2, line)
-        ty -= isize * 1.25
+    ty = _lines(c, fit_text(event_title, FONT, 6.5, text_w, 1, min_size=6), FONT, x + pad, y + h - pad - 4,
+                centre=False)  # fmt: skip
+    ty = _lines(c, fit_text(b.name, BOLD, 13, text_w, 3, min_size=7), BOLD, x + pad, ty - 10, centre=False)
+    _lines(c, fit_text(b.institution, FONT, 9, text_w, 3, min_size=6), FONT, x + pad, ty - 2, centre=False)
     c.setFont(FONT, 8)
-    c.drawString(x + pad, y + pad, f"{b.code[:4]}-{b.code[4:]}")
+    c.drawString(x + pad, y + pad + 6 * mm + 2, group_code(b.code))
+    _role_band(c, b.role, x + 0.3, y + pad - 2, w - 0.6, 6 * mm)
 
 
 # ------------------------------------------------------------------------------------------ daftar hadir
@@ -174,7 +139,7 @@ def _badge_label(c: Canvas, event_title: str, b: Badge, x: float, y: float, w: f
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One line of the daftar hadir."""
+    """One line of the daftar hadir (``nip`` as stored or grouped; the kit never breaks it)."""
 
     name: str
     nip: str = ""
@@ -186,7 +151,7 @@ class SheetRow:
 class AttendanceSheet:
     """Everything printed on a daftar hadir, already formatted (Indonesian dates, "09.00 WIB")."""
 
-    letterhead: list[str]
+    letterhead: Letterhead | list[str]
     title: str
     activity: str
     day_date: str
@@ -196,127 +161,70 @@ class AttendanceSheet:
     rows: list[SheetRow] = field(default_factory=list)
     sign_place_date: str = ""
     committee_title: str = "Panitia Penyelenggara"
+    signatory: Signatory = field(default_factory=lambda: Signatory("Ketua Panitia"))
+    footer: str = ""
+    rank_header: str = "GOL/JABATAN"
+    counts: bool = True  # Hadir / Sakit / Izin / Alpa to fill in (participants' sheets)
+    people: str = "peserta"  # "Jumlah peserta: 40 orang" / "Jumlah narasumber: 5 orang"
 
 
-COLUMNS = (("NO", 9), ("NAMA", 38), ("NIP", 35), ("GOL/JABATAN", 29), ("INSTANSI/UNIT KERJA", 39), ("TANDA TANGAN", 30))
+def _kop(letterhead: Letterhead | list[str]) -> Letterhead:
+    if isinstance(letterhead, Letterhead):
+        return letterhead
+    lines = list(letterhead) or [""]
+    return Letterhead(lines[0], address=" · ".join(lines[1:]))
 
 
-def attendance_pdf(sheet: AttendanceSheet, *, font_dir: Path) -> bytes:
-    """The daftar hadir in the usual government layout, with zig-zag signature cells.
+def attendance_pdf(sheet: AttendanceSheet, *, font_dir: Path | None = None) -> bytes:
+    """The daftar hadir in the government layout, with zig-zag signature cells.
 
     Odd numbers sign in the left half of their cell and even numbers in the right half, so neighbours
-    cannot sign for each other unnoticed. The table header repeats on every page; the footer carries
-    Sakit / Izin / Alpa counts to fill in and the committee's signature block.
+    cannot sign for each other unnoticed. The table header repeats on every page; the counts to fill in
+    and the committee's signature block always share a page with the last row.
     """
     register_fonts(font_dir)
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, pageCompression=1)
-    c.setTitle(f"Daftar Hadir - {sheet.activity}")
-    width, height = A4
-    left, right, bottom = 15 * mm, width - 15 * mm, 18 * mm
-    page = [1]
+    width = A4[0] - 30 * mm
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
+                            bottomMargin=18 * mm, title=f"{sheet.title} - {sheet.activity}", creator="Bimtek")  # fmt: skip
+    body = ParagraphStyle("b", fontName=FONT, fontSize=9, leading=11.5)
+    head = ParagraphStyle("h", fontName=BOLD, fontSize=12, leading=15, alignment=1, spaceBefore=4, spaceAfter=6)
+    story: list = [KopFlowable(_kop(sheet.letterhead)), Paragraph(_esc(sheet.title), head)]
+    info = [("Kegiatan", sheet.activity)]
+    if sheet.session:
+        info.append(("Sesi", sheet.session))
+    info += [("Hari/Tanggal", sheet.day_date), ("Waktu", sheet.time), ("Tempat", sheet.place)]
+    info_table = Table([[Paragraph(k, body), ":", Paragraph(_esc(v), body)] for k, v in info],
+                       colWidths=[28 * mm, 4 * mm, width - 32 * mm])  # fmt: skip
+    info_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))  # fmt: skip
+    story += [info_table, Spacer(1, 4 * mm)]
 
-    def header(first: bool) -> float:
-        y = height - 15 * mm
-        if first:
-            for i, line in enumerate(sheet.letterhead):
-                c.setFont(FONT_BOLD if i == 0 else FONT, 12 if i == 0 else 9)
-                c.drawCentredString(width / 2, y, line)
-                y -= 14 if i == 0 else 11
-            c.setLineWidth(1.5)
-            c.line(left, y + 4, right, y + 4)
-            c.setLineWidth(0.5)
-            c.line(left, y + 1.5, right, y + 1.5)
-            y -= 14
-            c.setFont(FONT_BOLD, 12)
-            c.drawCentredString(width / 2, y, sheet.title)
-            y -= 18
-            info = [("Kegiatan", sheet.activity)]
-            if sheet.session:
-                info.append(("Sesi", sheet.session))
-            info += [("Hari/Tanggal", sheet.day_date), ("Waktu", sheet.time), ("Tempat", sheet.place)]
-            for label, value in info:
-                c.setFont(FONT, 9)
-                c.drawString(left, y, label)
-                c.drawString(left + 28 * mm, y, ":")
-                lines = simpleSplit(value, FONT, 9, right - left - 31 * mm) or [""]
-                for line in lines:
-                    c.drawString(left + 31 * mm, y, line)
-                    y -= 11
-            y -= 4
-        # Table header
-        c.setFont(FONT_BOLD, 7.5)
-        c.setFillColorRGB(0.9, 0.9, 0.9)
-        c.rect(left, y - 14, right - left, 14, stroke=1, fill=1)
-        c.setFillColorRGB(0, 0, 0)
-        x = left
-        for title, w in COLUMNS:
-            c.drawCentredString(x + w * mm / 2, y - 9.5, title)
-            x += w * mm
-            c.line(x, y, x, y - 14)
-        return y - 14
+    widths = [9 * mm, 40 * mm, 35 * mm, 28 * mm, 38 * mm, 15 * mm, 15 * mm]
+    header = ["NO", "NAMA", "NIP", sheet.rank_header, "INSTANSI/UNIT KERJA", "TANDA TANGAN", ""]
+    rows = [[str(i), r.name, r.nip or "-", r.rank_position, r.institution, f"{i}." if i % 2 else "",
+             "" if i % 2 else f"{i}."] for i, r in enumerate(sheet.rows, start=1)]  # fmt: skip
+    table = ruled_table(header, rows, widths, nowrap={2}, align={0: "CENTER"}, min_height=11 * mm,
+                        dashed_before=6)  # fmt: skip
 
-    def footer_page_number() -> None:
-        c.setFont(FONT, 7)
-        c.drawRightString(right, 10 * mm, f"Halaman {page[0]}")
-
-    y = header(True)
-    c.setLineWidth(0.5)
-    for i, row in enumerate(sheet.rows, start=1):
-        cells = [str(i), row.name, row.nip, row.rank_position, row.institution]
-        wrapped = [
-            simpleSplit(text, FONT, 7.5, w * mm - 4) or [""] for text, (_t, w) in zip(cells, COLUMNS, strict=False)
+    tail_rows = [[Paragraph(f"Jumlah {sheet.people}: {len(sheet.rows)} orang", body)]]
+    if sheet.counts:
+        tail_rows += [
+            [Paragraph(f"{label}&nbsp;: ........ orang", body)] for label in ("Hadir", "Sakit", "Izin", "Alpa")
         ]
-        row_h = max(11 * mm, max(len(lines) for lines in wrapped) * 9 + 8)
-        if y - row_h < bottom:
-            footer_page_number()
-            c.showPage()
-            page[0] += 1
-            y = header(False)
-        c.rect(left, y - row_h, right - left, row_h, stroke=1, fill=0)
-        x = left
-        for col, (lines, (_title, w)) in enumerate(zip(wrapped + [[]], COLUMNS, strict=False)):
-            c.setFont(FONT, 7.5)
-            ty = y - 9
-            for line in lines:
-                if col == 0:
-                    c.drawCentredString(x + w * mm / 2, ty, line)
-                else:
-                    c.drawString(x + 2, ty, line)
-                ty -= 9
-            if col == len(COLUMNS) - 1:
-                # Zig-zag: odd numbers sign on the left half, even numbers on the right half.
-                half = w * mm / 2
-                c.setDash(1, 2)
-                c.line(x + half, y - 2, x + half, y - row_h + 2)
-                c.setDash()
-                c.setFont(FONT, 7)
-                c.drawString(x + (2 if i % 2 else half + 2), y - 8, f"{i}.")
-            x += w * mm
-            c.line(x, y, x, y - row_h)
-        y -= row_h
-
-    # Footer: Sakit / Izin / Alpa and the committee's signature block.
-    needed = 62 * mm
-    if y - needed < bottom:
-        footer_page_number()
-        c.showPage()
-        page[0] += 1
-        y = height - 20 * mm
-    y -= 16
-    c.setFont(FONT, 9)
-    c.drawString(left, y, f"Jumlah peserta: {len(sheet.rows)} orang")
-    for label in ("Hadir", "Sakit", "Izin", "Alpa"):
-        y -= 13
-        c.drawString(left, y, label)
-        c.drawString(left + 20 * mm, y, ": ........ orang")
-    block_x = width - 75 * mm
-    by = y + 52
-    c.drawString(block_x, by, sheet.sign_place_date)
-    c.drawString(block_x, by - 12, sheet.committee_title + ",")
-    c.drawString(block_x, by - 62, "(" + "." * 48 + ")")
-    c.drawString(block_x, by - 74, "NIP. " + "." * 40)
-    footer_page_number()
-    c.showPage()
-    c.save()
+    counts = Table(tail_rows, colWidths=[width / 2])
+    counts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    sig = Signatory(sheet.signatory.title, sheet.signatory.name, sheet.signatory.nip, sheet.sign_place_date)
+    block = signature_block([sig], width / 2, caption=sheet.committee_title)
+    footer = Table([[counts, block]], colWidths=[width / 2, width / 2])
+    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += keep_with_signature(table, [Spacer(1, 5 * mm), footer])
+    doc.build(story, canvasmaker=numbered_canvas(sheet.footer))
     return buf.getvalue()
+
+
+def _esc(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text or "")

@@ -11,14 +11,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from bimtek.accounts.access import can, event_view
 from bimtek.checkin import export, services
 from bimtek.checkin.forms import UndoForm, WalkInForm
 from bimtek.checkin.models import CheckIn
 from bimtek.core import audit
-from bimtek.core.tickets import encode_ticket
 from bimtek.core.time import as_utc
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -177,12 +175,7 @@ def walkin(event):
 
 
 def _selected_registrations(event, ids: list[int] | None) -> list[Registration]:
-    q = select(Registration).where(
-        Registration.event_id == event.id, Registration.status == "confirmed", Registration.mode == "onsite"
-    )
-    if ids:
-        q = q.where(Registration.id.in_(ids))
-    return db.session.scalars(q.order_by(Registration.name_key)).all()
+    return export.onsite_confirmed(event, ids)
 
 
 @bp.get("/manage/events/<int:event_id>/badges.pdf")
@@ -190,17 +183,8 @@ def _selected_registrations(event, ids: list[int] | None) -> list[Registration]:
 @event_view("manage")
 def badges(event):
     """Name badges with name, instansi and the ticket QR: one per A6 page, or 8 labels per A4 sheet."""
-    ids = [int(x) for x in request.args.getlist("id") if x.isdigit()]
-    regs = _selected_registrations(event, ids)
-    people = [
-        export.Badge(
-            name=r.full_name,
-            institution=r.institution_name,
-            code=r.code,
-            qr_text=encode_ticket(event.ticket_private_key, event.id, bytes.fromhex(r.ticket_id), 1),
-        )
-        for r in regs
-    ]
+    ids = [int(x) for x in request.args.getlist("id") if x.isascii() and x.isdigit() and len(x) < 19]
+    people = export.speaker_badges(event) if request.args.get("who") == "narasumber" else export.badges_for(event, ids)
     layout = "a4" if request.args.get("layout") == "a4" else "a6"
     pdf = export.badges_pdf(event.title, people, layout=layout, font_dir=export.font_dir(current_app))
     audit.record("checkin.export_badges", event_id=event.id, details={"count": len(people), "layout": layout})
@@ -216,7 +200,10 @@ def attendance_sheet(event):
     slot = services.parse_slot(event, request.args.get("slot"))
     order = request.args.get("order", "name")
     only_present = request.args.get("only") == "present"
-    sheet = export.attendance_sheet_for(event, slot, order=order, only_present=only_present)
+    if request.args.get("who") == "narasumber":
+        sheet = export.speaker_sheet_for(event, slot)
+    else:
+        sheet = export.attendance_sheet_for(event, slot, order=order, only_present=only_present)
     pdf = export.attendance_pdf(sheet, font_dir=export.font_dir(current_app))
     audit.record("checkin.export_daftar_hadir", event_id=event.id, details={"slot": slot.key, "rows": len(sheet.rows)})
     db.session.commit()

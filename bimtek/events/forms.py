@@ -5,7 +5,9 @@ CSRF is checked for every POST by the app's CSRFProtect, so these forms switch W
 
 from __future__ import annotations
 
-from wtforms import BooleanField, Field, Form, StringField, TextAreaField
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, Field, Form, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from bimtek.events.services import EVENT_FIELDS
 
@@ -87,3 +89,23 @@ class SessionForm(_Form):
 
 class StatusForm(_Form):
     action = StringField()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() and len(str(value)) < 10 else None
+
+
+class ProfilePickForm(Form):
+    """The organizer profile picker on the event form (the event form carries the CSRF token)."""
+
+    organizer_profile_id = SelectField(_l("Profil penyelenggara (kop, logo, penandatangan)"), coerce=_optional_int,
+                                       validate_choice=False)  # fmt: skip
+
+
+def pick_form(formdata, current: int | None, choices: list[tuple[int, str]]) -> ProfilePickForm:
+    """The picker filled with every profile and a "none" choice."""
+    form = ProfilePickForm(formdata=formdata, organizer_profile_id=current)
+    form.organizer_profile_id.choices = [SelectChoice("", _l("— tanpa profil —"))] + [
+        SelectChoice(str(pid), name) for pid, name in choices
+    ]
+    return form

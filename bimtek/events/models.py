@@ -49,6 +49,10 @@ class Event(db.Model):
     approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     jp_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    # The organizer profile (kop, logo, signatories) its documents print; owned by bimtek.organizers.
+    organizer_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizer_profiles.id", ondelete="SET NULL"), index=True
+    )
     # Per-event Ed25519 key pair for signing QR tickets (raw 32-byte keys).
     ticket_private_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     ticket_public_key: Mapped[bytes | None] = mapped_column(LargeBinary)

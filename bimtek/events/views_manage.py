@@ -10,10 +10,12 @@ from sqlalchemy import select
 from bimtek.accounts.access import event_view, visible_event_ids
 from bimtek.errors import DomainError
 from bimtek.events import services
-from bimtek.events.forms import EventForm, SessionForm, StatusForm
+from bimtek.events.forms import EventForm, SessionForm, StatusForm, pick_form
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.i18n import to_zone
+from bimtek.organizers import queries as organizer_queries
+from bimtek.organizers import services as organizer_services
 from bimtek.reference import regions
 
 
@@ -78,10 +80,13 @@ def manage_detail(event):
 def manage_edit(event):
     """Edit an event's details."""
     errors, values = {}, _form_values(event)
+    picker = pick_form(request.form if request.method == "POST" else None, event.organizer_profile_id,
+                       organizer_queries.choices())  # fmt: skip
     if request.method == "POST":
         values = _form_input()
         try:
             services.update_event(event, values, user=current_user)
+            organizer_services.assign(event, picker.organizer_profile_id.data, actor=current_user)
             db.session.commit()
             flash(_("Perubahan disimpan."), "success")
             return redirect(url_for("events.manage_detail", event_id=event.id))
@@ -91,7 +96,12 @@ def manage_edit(event):
             if not errors:
                 flash(_(err.message), "error")
     return render_template(
-        "events/manage_form.html", event=event, values=values, errors=errors, provinces=regions.provinces()
+        "events/manage_form.html",
+        event=event,
+        values=values,
+        errors=errors,
+        provinces=regions.provinces(),
+        organizer_picker=picker,
     ), (422 if errors else 200)
 
 

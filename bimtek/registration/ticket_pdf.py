@@ -1,8 +1,8 @@
 """The on-site ticket as a one-page A6 PDF: event, name, code and the signed QR.
 
-Pure module (reportlab only): plain values in, bytes out. Names are drawn with a bundled TTF so every
-name prints (reportlab's built-in fonts stop at Latin-1), and the QR is drawn as merged vector rectangles,
-which is sharper and several times faster than reportlab's QR widget.
+Pure module: plain values in, bytes out. Fonts, the QR drawer and text fitting come from the PDF kit.
+A name of any length fits: it wraps (breaking words wider than the page), shrinks, and only past the
+smallest size ends with "…"; nothing leaves the page.
 """
 
 from __future__ import annotations
@@ -11,18 +11,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
-import qrcode.constants
-import qrcode.util
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-__all__ = ["TicketInfo", "ticket_pdf"]
+from bimtek.core.pdfkit import BOLD, FONT, draw_qr, fit_text, group_code, register_fonts
 
-_FONT, _BOLD = "BimtekSans", "BimtekSans-Bold"
+__all__ = ["TicketInfo", "ticket_pdf"]
 
 
 @dataclass(frozen=True)
@@ -38,54 +33,18 @@ class TicketInfo:
     qr_text: str
 
 
-def _register_fonts(font_dir: Path) -> None:
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(_FONT, str(font_dir / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(_BOLD, str(font_dir / "DejaVuSans-Bold.ttf")))
+def _draw(c: canvas.Canvas, fitted, font: str, x: float, y: float, *, centre: bool = False,
+          leading: float = 1.22) -> float:  # fmt: skip
+    c.setFont(font, fitted.size)
+    for line in fitted.lines:
+        (c.drawCentredString if centre else c.drawString)(x, y, line)
+        y -= fitted.size * leading
+    return y
 
 
-def _qr_matrix(text: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    qr.add_data(qrcode.util.QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
-    qr.make(fit=True)
-    return qr.get_matrix()
-
-
-def _draw_qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
-    """Draw the QR with its top-left corner at (x, y + size); one rectangle per horizontal run of modules."""
-    matrix = _qr_matrix(text)
-    n = len(matrix)
-    cell = size / n
-    c.setFillColorRGB(0, 0, 0)
-    for r, row in enumerate(matrix):
-        col = 0
-        while col < n:
-            if row[col]:
-                start = col
-                while col < n and row[col]:
-                    col += 1
-                c.rect(x + start * cell, y + size - (r + 1) * cell, (col - start) * cell, cell, stroke=0, fill=1)
-            else:
-                col += 1
-
-
-def _wrap(c: canvas.Canvas, text: str, font: str, size: float, width: float, max_lines: int = 3) -> list[str]:
-    words, lines, current = text.split(), [], ""
-    for word in words:
-        trial = f"{current} {word}".strip()
-        if c.stringWidth(trial, font, size) <= width or not current:
-            current = trial
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines[:max_lines]
-
-
-def ticket_pdf(info: TicketInfo, *, font_dir: Path, labels: dict[str, str] | None = None) -> bytes:
+def ticket_pdf(info: TicketInfo, *, font_dir: Path | None = None, labels: dict[str, str] | None = None) -> bytes:
     """Render the ticket; ``labels`` translates the few fixed words (defaults are Indonesian)."""
-    _register_fonts(font_dir)
+    register_fonts(font_dir)
     words = {
         "ticket": "TIKET PESERTA LURING",
         "code": "Kode registrasi",
@@ -94,37 +53,31 @@ def ticket_pdf(info: TicketInfo, *, font_dir: Path, labels: dict[str, str] | Non
     words.update(labels or {})
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A6, pageCompression=1)
-    c.setTitle(f"Tiket {info.code}")
+    c.setTitle(f"Tiket {group_code(info.code)}")
     width, height = A6
     margin = 8 * mm
     inner = width - 2 * margin
-    y = height - margin - 4 * mm
-    c.setFont(_BOLD, 8)
+    y = height - margin - 3 * mm
+    c.setFont(BOLD, 8)
     c.drawString(margin, y, words["ticket"])
-    y -= 5 * mm
-    for line in _wrap(c, info.event_title, _BOLD, 10, inner):
-        c.setFont(_BOLD, 10)
-        c.drawString(margin, y, line)
-        y -= 4.6 * mm
-    c.setFont(_FONT, 7.5)
-    for line in _wrap(c, info.when, _FONT, 7.5, inner, 2) + _wrap(c, info.venue, _FONT, 7.5, inner, 2):
-        c.drawString(margin, y, line)
-        y -= 3.6 * mm
-    qr_size = 52 * mm
-    qr_y = y - 2 * mm - qr_size
-    _draw_qr(c, info.qr_text, (width - qr_size) / 2, qr_y, qr_size)
-    y = qr_y - 6 * mm
-    for line in _wrap(c, info.full_name, _BOLD, 11, inner, 2):
-        c.setFont(_BOLD, 11)
-        c.drawCentredString(width / 2, y, line)
-        y -= 5 * mm
-    c.setFont(_FONT, 7.5)
-    for line in _wrap(c, info.institution, _FONT, 7.5, inner, 2):
-        c.drawCentredString(width / 2, y, line)
-        y -= 3.6 * mm
-    c.setFont(_FONT, 7.5)
-    c.drawCentredString(width / 2, y - 1 * mm, f"{words['code']}: {info.code}")
-    c.drawCentredString(width / 2, margin, words["note"])
+    y = _draw(c, fit_text(info.event_title, BOLD, 10, inner, 3, min_size=8), BOLD, margin, y - 5 * mm)
+    y = _draw(c, fit_text(info.when, FONT, 7.5, inner, 2, min_size=6.5), FONT, margin, y - 1)
+    y = _draw(c, fit_text(info.venue, FONT, 7.5, inner, 2, min_size=6.5), FONT, margin, y)
+    # Bottom up: the note, the code, the institution, the name; the QR takes the room left between.
+    c.setFont(FONT, 7)
+    c.drawCentredString(width / 2, margin - 2 * mm, words["note"])
+    c.setFont(FONT, 8)
+    code_y = margin + 2 * mm
+    c.drawCentredString(width / 2, code_y, f"{words['code']}: {group_code(info.code)}")
+    inst = fit_text(info.institution, FONT, 7.5, inner, 2, min_size=6)
+    name = fit_text(info.full_name, BOLD, 11, inner, 5, min_size=6)
+    inst_h = len(inst.lines) * inst.size * 1.22
+    name_h = len(name.lines) * name.size * 1.22
+    name_top = code_y + 3.5 * mm + inst_h + name_h
+    _draw(c, inst, FONT, width / 2, _draw(c, name, BOLD, width / 2, name_top, centre=True), centre=True)
+    room = (y - 2 * mm) - (name_top + 3 * mm)
+    qr_size = max(28 * mm, min(50 * mm, room))
+    draw_qr(c, info.qr_text, (width - qr_size) / 2, name_top + 3 * mm + (room - qr_size) / 2, qr_size, quiet=2)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from bimtek.core import audit
 from bimtek.extensions import db
@@ -18,14 +18,15 @@ def register(app: Flask) -> None:
     def _write(event_id: int, output: str | None, kind: str) -> None:
         from bimtek.evaluation import queries as evaluation
         from bimtek.events.models import Event
-        from bimtek.reports import pdf, services, xlsx
+        from bimtek.reports import documents, services, xlsx
 
         event = db.session.get(Event, event_id)
         if event is None:
             raise click.ClickException(f"Kegiatan {event_id} tidak ditemukan.")
         if kind == "pdf":
-            data = pdf.render(services.event_report(event, comment_limit=pdf.COMMENT_LIMIT),
-                              font_dir=Path(current_app.static_folder) / "fonts")  # fmt: skip
+            data = documents.laporan_pdf(event)
+        elif kind == "docx":
+            data = documents.laporan_docx(event)
         else:
             data = xlsx.event_workbook(
                 services.event_report(event, comment_limit=None), responses=evaluation.response_matrix(event)
@@ -42,6 +43,13 @@ def register(app: Flask) -> None:
     def pdf_command(event_id: int, output: str | None):
         """Write the printable laporan kegiatan of an event."""
         _write(event_id, output, "pdf")
+
+    @group.command("docx")
+    @click.argument("event_id", type=int)
+    @click.option("-o", "--output", help="File to write (default: laporan-<code>-<id>.docx)")
+    def docx_command(event_id: int, output: str | None):
+        """Write the laporan kegiatan of an event as an editable Word document."""
+        _write(event_id, output, "docx")
 
     @group.command("xlsx")
     @click.argument("event_id", type=int)

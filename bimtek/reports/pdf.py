@@ -1,48 +1,51 @@
-"""The printable "laporan kegiatan" as a PDF: cover, summary, charts, tables, evaluation, attendance recap.
+"""The printable laporan kegiatan as a PDF: kop, the sections of an official laporan, a data annex, signatures.
 
-Pure module (reportlab and babel only): it takes the report's plain values and a font directory and
-returns bytes. User text (names, comments, titles) is escaped before it reaches reportlab's Paragraph,
-which would otherwise read it as markup. Charts are reportlab graphics, so they stay vector and sharp
-in print.
+Pure module (reportlab and babel only): it takes the report's plain values, the organizer's narrative and
+kop, and returns bytes. User text (names, comments, titles) is escaped before it reaches reportlab's
+Paragraph, which would otherwise read it as markup. Charts are reportlab graphics, so they stay vector and
+sharp in print. Sections and default texts come from reports.laporan, shared with the DOCX.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from bimtek.core.pdfkit import (
+    BOLD,
+    FONT,
+    KopFlowable,
+    Letterhead,
+    Signatory,
+    numbered_canvas,
+    register_fonts,
+    signature_block,
 )
+from bimtek.core.pdfkit import clock as _clock
+from bimtek.core.pdfkit import long_date as _long_date
+from bimtek.core.pdfkit import number as num
+from bimtek.reports import laporan
 
 COMMENT_LIMIT = 300
-FONT, FONT_BOLD = "BimtekSans", "BimtekSans-Bold"
+COMMENT_PRINT_LIMIT = 30  # distinct comments printed; the XLSX has them all
+FONT_BOLD = BOLD
 BLUE = colors.HexColor("#0b4f8a")
 ORANGE = colors.HexColor("#c7621a")
 GREEN = colors.HexColor("#1f7a3a")
 GRID = colors.HexColor("#d8dee6")
 MUTED = colors.HexColor("#5b6675")
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 STATUS_LABELS = {
     "confirmed": "Terkonfirmasi",
     "waitlisted": "Daftar tunggu",
@@ -54,16 +57,6 @@ SECTION_LABELS = {"organisasi": "Penyelenggaraan", "materi": "Materi", "narasumb
                   "umum": "Manfaat kegiatan", "saran": "Saran"}  # fmt: skip
 CONTENT_WIDTH = A4[0] - 36 * mm
 CERT_LABELS = {"valid": "Sah", "revoked": "Dicabut", "replaced": "Diganti"}
-
-
-def register_fonts(font_dir: str | Path) -> None:
-    """Register the bundled DejaVu Sans (covers names beyond Latin-1) once."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    font_dir = Path(font_dir)
-    pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -93,7 +86,10 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=10,
         ),  # fmt: skip
         "cover": ParagraphStyle("cv", parent=base, fontSize=12, leading=17, alignment=TA_CENTER),
+        "title": ParagraphStyle("t", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER),
         "quote": ParagraphStyle("q", parent=base, fontSize=9, leading=12, leftIndent=8, spaceAfter=2),
+        "body": ParagraphStyle("body", parent=base, alignment=TA_JUSTIFY, spaceAfter=4, firstLineIndent=0),
+        "num": ParagraphStyle("num", parent=base, fontSize=7.5, leading=10, alignment=2),
     }
 
 
@@ -101,23 +97,14 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
 
 
-def num(value, digits: int = 2) -> str:
-    """Indonesian number: 1.234,5."""
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return format_decimal(round(value, digits), locale="id")
-    return format_decimal(int(value), locale="id")
-
-
 def long_date(iso: str, tz: str) -> str:
-    local = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
-    return format_date(local, "EEEE, d MMMM y", locale="id")
+    """ "Kamis, 25 Agustus 2022" in the event's zone."""
+    return _long_date(iso, tz)
 
 
 def clock(iso: str, tz: str) -> str:
-    local = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
-    return f"{local:%H.%M} {ZONES.get(tz, '')}".strip()
+    """ "09.00 WIB" in the event's zone."""
+    return _clock(iso, tz)
 
 
 def _table(
@@ -199,40 +186,78 @@ def _vbar(items: list[tuple[str, float]], *, title: str, color=BLUE, width: floa
     return d
 
 
-def _footer(event: dict):
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(18 * mm, 10 * mm, f"Laporan kegiatan · {event['code']}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Halaman {doc.page}")
-        canvas.restoreState()
-
-    return draw
+def _narrative(text: str, st: dict) -> list:
+    return [_p(part, st["body"]) for part in text.split("\n\n") if part.strip()] or [_p("–", st["body"])]
 
 
-def render(report: dict, *, font_dir: str | Path) -> bytes:
-    """The laporan kegiatan PDF of a report (the dict from reports.services.event_report)."""
+def _pairs(rows: list[tuple[str, str]], st: dict) -> Table:
+    t = Table([[_p(k, st["base"]), ":", _p(v, st["base"])] for k, v in rows],
+              colWidths=[CONTENT_WIDTH * 0.3, 8, CONTENT_WIDTH * 0.7 - 8])  # fmt: skip
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("FONT", (0, 0), (-1, -1), FONT, 9.5)]))  # fmt: skip
+    return t
+
+
+def _sections(report: dict, texts: dict, st: dict) -> list:
+    """Sections I–IX of the laporan; the last one is returned last so the signature can stay with it."""
+    summ, regs = report["summary"], report["registrations"]
+    out: list = []
+    for i, (key, title) in enumerate(laporan.SECTIONS):
+        part: list = [_p(f"{laporan.ROMAN[i]}. {title.upper()}", st["h2"])]
+        if key == "when_where":
+            part.append(_pairs(laporan.when_where(report), st))
+        elif key == "speakers":
+            speakers = laporan.speaker_rows(report)
+            if speakers:
+                part.append(_table([["Nama", "Instansi", "Peran", "Sesi"], *speakers],
+                                   [CONTENT_WIDTH * x for x in (0.27, 0.27, 0.16, 0.30)], st))  # fmt: skip
+            else:
+                part.append(_p("Tidak ada narasumber yang tercatat.", st["base"]))
+            part += [Spacer(1, 2 * mm), _p("Susunan acara:", st["base"]),
+                     _table([["Waktu", "Sesi", "JP"], *laporan.schedule_rows(report)],
+                            [CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.72, CONTENT_WIDTH * 0.1], st)]  # fmt: skip
+        else:
+            part += _narrative(texts[key], st)
+        if key == "participants":
+            part.append(_table([["Uraian", "Jumlah"], ["Pendaftar", num(summ["registrations"])],
+                                ["Peserta terkonfirmasi", num(summ["confirmed"])],
+                                ["– luring", num(summ["onsite_confirmed"])], ["– daring", num(summ["online_confirmed"])],
+                                ["Provinsi terwakili (dari 38)", num(summ["provinces_reached"])]],
+                               [CONTENT_WIDTH * 0.7, CONTENT_WIDTH * 0.3], st))  # fmt: skip
+            part.append(_hbar([(t["label"], t["count"]) for t in regs["by_institution_type"]],
+                              title="Peserta terkonfirmasi per jenis instansi"))  # fmt: skip
+        out.append(part)
+    return out
+
+
+def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict | None = None,
+           kop: Letterhead | None = None, signatories: list[Signatory] | None = None, footer: str = "",
+           organizer: str = "", place: str = "") -> bytes:  # fmt: skip
+    """The laporan kegiatan PDF of a report (the dict from reports.services.event_report).
+
+    ``narrative`` holds the organizer's texts per section (empty ones print the default from the data);
+    ``kop`` and ``signatories`` come from the event's organizer profile.
+    """
     register_fonts(font_dir)
     st = _styles()
     ev, regs, summ, evaluation = report["event"], report["registrations"], report["summary"], report["evaluation"]
     tz = ev["timezone"]
-    story: list = []
+    texts = laporan.narrative(report, narrative, organizer=organizer)
+    story: list = [KopFlowable(kop or Letterhead(ev["organizer_unit"] or ev["title"])), Spacer(1, 4 * mm),
+                   _p("LAPORAN KEGIATAN", st["cover_kicker"]), _p(ev["title"], st["title"]), Spacer(1, 2 * mm)]  # fmt: skip
+    sections = _sections(report, texts, st)
+    for part in sections[:-1]:
+        story += part
+    sign_place = f"{place or ev['city'] or '....'}, {laporan.sign_date(report)}"
+    signers = signatories or [Signatory("Ketua Panitia")]
+    blocks = [Signatory(s.title, s.name, s.nip, sign_place if i == len(signers) - 1 else "")
+              for i, s in enumerate(signers)]  # fmt: skip
+    sig = signature_block(blocks, CONTENT_WIDTH, caption="Mengetahui," if len(blocks) > 1 else "",
+                          right_half=len(blocks) == 1)  # fmt: skip
+    # The closing section and the signatures always share a page.
+    story.append(KeepTogether([*sections[-1], Spacer(1, 6 * mm), sig]))
 
-    # Cover
-    place = ", ".join(x for x in (ev["venue_name"], ev["city"], ev["province"]) if x)
-    story += [Spacer(1, 45 * mm), _p("LAPORAN KEGIATAN", st["cover_kicker"]), Spacer(1, 6 * mm),
-              _p(ev["title"], st["cover_title"]), Spacer(1, 4 * mm),
-              _p(long_date(ev["starts_at"], tz), st["cover"]),
-              _p(f"pukul {clock(ev['starts_at'], tz)} – {clock(ev['ends_at'], tz)}", st["cover"])]  # fmt: skip
-    if place:
-        story.append(_p(place, st["cover"]))
-    story.append(_p("secara luring dan daring (Zoom)" if ev["onsite_capacity"] and ev["online_capacity"] else
-                    ("secara luring" if ev["onsite_capacity"] else "secara daring"), st["cover"]))  # fmt: skip
-    story += [Spacer(1, 30 * mm), _p(ev["organizer_unit"], st["cover"]), Spacer(1, 10 * mm),
-              _p(f"Disusun {format_date(date.fromisoformat(report['generated_at'][:10]), 'd MMMM y', locale='id')}",
-                 st["small"]), PageBreak()]  # fmt: skip
-
+    story += [PageBreak(), _p("LAMPIRAN: DATA KEGIATAN", st["h1"])]
     # 1. Summary
     story.append(_p("1. Ringkasan", st["h1"]))
     rows = [
@@ -362,26 +387,31 @@ def render(report: dict, *, font_dir: str | Path) -> bytes:
         story.append(_p("Rincian nilai per pertanyaan", st["h2"]))
         rows = [["Pertanyaan", "Untuk", "n", "Rata-rata", "1", "2", "3", "4", "5"]]
         for r in evaluation["scores"]:
-            rows.append(
-                [r["question"], r["target"], num(r["count"]), num(r["mean"]), *[num(n) for n in r["distribution"]]]
-            )
+            # Counts are right-aligned in small type in columns wide enough for "12.345": never stacked digits.
+            rows.append([r["question"], r["target"],
+                         *[_p(v, st["num"]) for v in (num(r["count"]), num(r["mean"]),
+                                                      *[num(n) for n in r["distribution"]])]])  # fmt: skip
         w = CONTENT_WIDTH
-        story.append(_table(rows, [w * 0.33, w * 0.25, w * 0.06, w * 0.11] + [w * 0.045] * 5, st))
+        story.append(_table(rows, [w * 0.27, w * 0.19, w * 0.07, w * 0.12] + [w * 0.07] * 5, st))
+        story.append(_p("n = jumlah jawaban; 1–5 = banyaknya jawaban per nilai (1 sangat kurang, 5 sangat baik).",
+                        st["small"]))  # fmt: skip
         story.append(_p(f"Saran dan komentar ({num(evaluation['comments_total'])})", st["h2"]))
         if not evaluation["comments"]:
             story.append(_p("Tidak ada komentar.", st["base"]))
-        for c in evaluation["comments"]:
+        # The same words from many participants print once, with how many wrote them.
+        for c, times in laporan.comments_deduplicated(evaluation["comments"], limit=COMMENT_PRINT_LIMIT):
             head = SECTION_LABELS.get(c["section"], "") + (f" · {c['target']}" if c["target"] else "")
             author = f" — {c['author']['name']}, {c['author']['institution']}" if c.get("author") else ""
+            if times > 1:
+                author = f" ({num(times)} peserta)"
             story.append(KeepTogether([_p(head, st["small"]), _p(c["text"] + author, st["quote"])]))
         if evaluation["comments_total"] > len(evaluation["comments"]):
             story.append(_p(f"{num(evaluation['comments_total'] - len(evaluation['comments']))} komentar lainnya "
                             "tercantum dalam berkas XLSX.", st["small"]))  # fmt: skip
 
     buf = BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=14 * mm,
                             bottomMargin=18 * mm, title=f"Laporan kegiatan {ev['title']}", author=ev["organizer_unit"],
                             subject="Laporan kegiatan", creator="Bimtek")  # fmt: skip
-    footer = _footer(ev)
-    doc.build(story, onFirstPage=lambda c, d: None, onLaterPages=footer)
+    doc.build(story, canvasmaker=numbered_canvas(footer or f"Laporan kegiatan {ev['code']}", margin=18 * mm))
     return buf.getvalue()

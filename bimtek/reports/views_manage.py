@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from bimtek.errors import DomainError
 from bimtek.evaluation import queries as evaluation
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
-from bimtek.reports import dashboard, pdf, services, xlsx
+from bimtek.reports import dashboard, documents, services, views_narrative, xlsx
 from bimtek.reports.figures import CERTIFICATE_STATUS_LABELS
 from bimtek.reports.forms import HistoryForm
 
@@ -57,8 +57,7 @@ def dashboard_page(event):
 @event_view("manage")
 def report_pdf(event):
     """The printable laporan kegiatan."""
-    report = services.event_report(event, comment_limit=pdf.COMMENT_LIMIT)
-    data = pdf.render(report, font_dir=current_app.static_folder + "/fonts")
+    data = documents.laporan_pdf(event)
     audit.record("report.pdf", event, event_id=event.id, details={"bytes": len(data)})
     db.session.commit()
     return _download(data, "application/pdf", _filename(event, "pdf"))
@@ -74,6 +73,17 @@ def report_xlsx(event):
     audit.record("report.xlsx", event, event_id=event.id, details={"bytes": len(data)})
     db.session.commit()
     return _download(data, XLSX_TYPE, _filename(event, "xlsx"))
+
+
+# The laporan's narrative (Laporan tab) and its editable DOCX.
+bp.add_url_rule(
+    "/manage/events/<int:event_id>/laporan/narasi",
+    "narrative",
+    login_required(event_view("manage")(views_narrative.narrative_page)),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/manage/events/<int:event_id>/laporan.docx", "report_docx",
+                login_required(event_view("manage")(views_narrative.report_docx)))  # fmt: skip
 
 
 # NIPs and emails travel in the POST body, never in the URL, so they stay out of access logs and history.

@@ -1,0 +1,126 @@
+"""The laporan kegiatan's content, shared by the PDF and the DOCX: sections, default narrative, tables.
+
+Pure module: the report dict (reports.services.event_report) and the organizer's saved narrative in,
+plain text and rows out. A section the organizer left empty gets a default written from the data, so
+the document is complete before anyone types a word; the organizer's text always wins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bimtek.core.pdfkit.formats import clock, long_date, number, short_date, to_local
+
+__all__ = ["NARRATIVE", "SECTIONS", "comments_deduplicated", "defaults", "narrative", "schedule_rows",
+           "speaker_rows", "when_where"]  # fmt: skip
+
+# (key, title); keys with narrative text are NARRATIVE, the others are filled from the data.
+SECTIONS = (
+    ("basis", "Dasar Pelaksanaan"),
+    ("background", "Latar Belakang"),
+    ("purpose", "Maksud dan Tujuan"),
+    ("when_where", "Waktu dan Tempat"),
+    ("speakers", "Narasumber"),
+    ("participants", "Peserta"),
+    ("results", "Hasil Kegiatan"),
+    ("conclusions", "Kesimpulan dan Saran"),
+    ("closing", "Penutup"),
+)
+NARRATIVE = ("basis", "background", "purpose", "participants", "results", "conclusions", "closing")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+ROLE_LABELS = {"narasumber": "Narasumber", "moderator": "Moderator"}
+
+
+def _mode_text(ev: dict) -> str:
+    if ev["onsite_capacity"] and ev["online_capacity"]:
+        return "secara luring dan daring melalui Zoom"
+    return "secara luring" if ev["onsite_capacity"] else "secara daring melalui Zoom"
+
+
+def defaults(report: dict, *, organizer: str = "") -> dict[str, str]:
+    """Default text of each narrative section, written from the event's figures."""
+    ev, summ, ci = report["event"], report["summary"], report["checkin"]
+    tz = ev["timezone"]
+    year = to_local(ev["starts_at"], tz).year
+    unit = organizer or ev["organizer_unit"] or "penyelenggara"
+    place = ", ".join(x for x in (ev["venue_name"], ev["city"]) if x) or "lokasi kegiatan"
+    reach = summ["provinces_reached"]
+    text = {
+        "basis": f"Kegiatan ini dilaksanakan berdasarkan Daftar Isian Pelaksanaan Anggaran (DIPA) {unit} "
+                 f"Tahun Anggaran {year}.",
+        "background": f"{ev['title']} diselenggarakan untuk meningkatkan kompetensi aparatur pengelola "
+                      "komunikasi publik di pusat dan daerah sesuai dengan kebutuhan tugasnya.",
+        "purpose": "Maksud kegiatan ini adalah memberikan pemahaman dan keterampilan kepada peserta. "
+                   "Tujuannya agar peserta mampu menerapkan materi yang diberikan dalam pekerjaan sehari-hari.",
+        "participants": (
+            f"Kegiatan diikuti oleh {number(summ['confirmed'])} peserta dari {number(reach)} provinsi, terdiri atas "
+            f"{number(summ['onsite_confirmed'])} peserta luring dan {number(summ['online_confirmed'])} peserta "
+            f"daring, dari {number(summ['registrations'])} pendaftar."
+        ),
+        "results": "Kegiatan terlaksana sesuai agenda pada "
+                   f"{long_date(ev['starts_at'], tz)} di {place} {_mode_text(ev)}.",
+        "conclusions": "Kegiatan berjalan dengan baik. Saran peserta dihimpun dari evaluasi dan menjadi bahan "
+                       "perbaikan penyelenggaraan berikutnya.",
+        "closing": "Demikian laporan ini disusun sebagai pertanggungjawaban pelaksanaan kegiatan. "
+                   "Atas perhatian dan kerja sama semua pihak, kami ucapkan terima kasih.",
+    }  # fmt: skip
+    if ci and ci.get("checked_in") is not None:
+        text["results"] += f" Sebanyak {number(ci['checked_in'])} peserta hadir di lokasi"
+        text["results"] += f" ({number(ci['rate'], 1)}%)." if ci.get("rate") is not None else "."
+    if summ["evaluations"]:
+        text["results"] += (f" Sebanyak {number(summ['evaluations'])} peserta mengisi evaluasi"
+                            + (f" dengan nilai manfaat rata-rata {number(summ['overall_score'])} dari 5."
+                               if summ["overall_score"] is not None else "."))  # fmt: skip
+    if summ["eligible"] is not None:
+        text["results"] += f" Sebanyak {number(summ['eligible'])} peserta memenuhi syarat sertifikat."
+    return text
+
+
+def narrative(report: dict, saved: dict | None, *, organizer: str = "") -> dict[str, str]:
+    """The text each narrative section prints: the organizer's words, else the default."""
+    base = defaults(report, organizer=organizer)
+    return {k: ((saved or {}).get(k) or "").strip() or base[k] for k in NARRATIVE}
+
+
+def when_where(report: dict) -> list[tuple[str, str]]:
+    """Hari/tanggal, waktu, tempat, cara: label and value."""
+    ev = report["event"]
+    tz = ev["timezone"]
+    place = ", ".join(x for x in (ev["venue_name"], ev["city"], ev["province"]) if x) or "–"
+    return [("Hari/tanggal", long_date(ev["starts_at"], tz)),
+            ("Waktu", f"pukul {clock(ev['starts_at'], tz)[:5]} – {clock(ev['ends_at'], tz)}"),
+            ("Tempat", place), ("Pelaksanaan", _mode_text(ev)),
+            ("Jumlah jam pelajaran", f"{number(ev['jp_total'])} JP")]  # fmt: skip
+
+
+def schedule_rows(report: dict) -> list[list[str]]:
+    """The agenda: time, session, JP."""
+    ev = report["event"]
+    tz = ev["timezone"]
+    return [[f"{clock(s['starts_at'], tz)[:5]}–{clock(s['ends_at'], tz)[:5]}", s["title"], number(s["jp"])]
+            for s in ev["sessions"]]  # fmt: skip
+
+
+def speaker_rows(report: dict) -> list[list[str]]:
+    """Narasumber and moderator per session: name, institution, role, session."""
+    return [[sp["name"], sp["institution"] or "–", ROLE_LABELS.get(sp["role"], sp["role"]), s["title"]]
+            for s in report["event"]["sessions"] for sp in s["speakers"]]  # fmt: skip
+
+
+def comments_deduplicated(comments: list[dict], limit: int = 20) -> list[tuple[dict, int]]:
+    """Comments with identical text printed once with their count, most repeated first."""
+    counts = Counter(" ".join(c["text"].split()).casefold() for c in comments)
+    seen, out = set(), []
+    for c in comments:
+        key = " ".join(c["text"].split()).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((c, counts[key]))
+    out.sort(key=lambda item: -item[1])
+    return out[:limit]
+
+
+def sign_date(report: dict) -> str:
+    """The laporan's date: the day it was generated, in the event's zone."""
+    return short_date(report["generated_at"], report["event"]["timezone"])
