@@ -85,6 +85,7 @@ def test_register_see_qr_manage_switch_cancel(live, phone):
     page.fill("#f-position", "Pranata Humas Ahli Muda")
     page.select_option("#f-institution_type", "kabkota")
     page.fill("#f-institution_name", "Pemerintah Kabupaten Badung")
+    page.fill("#f-work_unit", "Bagian Protokol dan Komunikasi Pimpinan")  # required (DOMAIN.md)
     page.select_option("#f-province_code", "51")
     expect(page.locator("#f-regency_code option")).to_have_count(10)  # placeholder + Bali's 9
     page.select_option("#f-regency_code", "51.03")
