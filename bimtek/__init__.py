@@ -79,27 +79,69 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_security(app)
     errors.register_error_handlers(app)
 
+    for blueprint in _page_blueprints():
+        app.register_blueprint(blueprint)
     from bimtek.api import api_bp, openapi
 
-    for feature in FEATURES:
-        for views in ("routes", "views_public", "views_manage"):
-            blueprint = getattr(feature_module(feature, views), "bp", None)
-            if blueprint is not None and blueprint.name not in app.blueprints:
-                app.register_blueprint(blueprint)
-        feature_module(feature, "api")
-        cli = feature_module(feature, "cli")
-        if cli is not None:
-            cli.register(app)
+    _load_api_routes()
     app.register_blueprint(api_bp)
     openapi.init_app(app)
-
-    from bimtek import cli as core_cli
-
-    core_cli.register(app)
+    for register_commands in _cli_groups():
+        register_commands(app)
     from bimtek import ops
 
     ops.init_app(app)  # /healthz, flask backup/restore, the Redis start-up check
     return app
+
+
+def _page_blueprints() -> list:
+    """Every blueprint of HTML pages, listed plainly (each feature's views attach their URLs to it)."""
+    from bimtek.accounts.routes import bp as accounts
+    from bimtek.attendance.routes import bp as attendance
+    from bimtek.certificates.views_manage import bp as certificates_manage
+    from bimtek.certificates.views_public import bp as certificates
+    from bimtek.checkin.views_manage import bp as checkin
+    from bimtek.evaluation.routes import bp as evaluation
+    from bimtek.events.blueprint import bp as events
+    from bimtek.learning.views_manage import bp as learning_manage
+    from bimtek.learning.views_public import bp as learning
+    from bimtek.materials.views_manage import bp as materials_manage
+    from bimtek.materials.views_public import bp as materials
+    from bimtek.organizers.views_manage import bp as organizers
+    from bimtek.registration.blueprint import bp as registration
+    from bimtek.reports.views_manage import bp as reports
+
+    return [
+        accounts, events, organizers, registration, checkin, attendance, certificates, certificates_manage,
+        evaluation, reports, learning, learning_manage, materials, materials_manage,
+    ]  # fmt: skip
+
+
+def _load_api_routes() -> None:
+    """The JSON API: each feature's api module adds its routes (and their OpenAPI entries) to api_bp."""
+    from bimtek.attendance import api as _attendance  # noqa: F401
+    from bimtek.certificates import api as _certificates  # noqa: F401
+    from bimtek.checkin import api as _checkin  # noqa: F401
+    from bimtek.evaluation import api as _evaluation  # noqa: F401
+    from bimtek.events import api as _events  # noqa: F401
+    from bimtek.learning import api as _learning  # noqa: F401
+    from bimtek.materials import api as _materials  # noqa: F401
+    from bimtek.registration import api as _registration  # noqa: F401
+    from bimtek.reports import api as _reports  # noqa: F401
+
+
+def _cli_groups() -> list:
+    """Every `flask ...` command group's register function, listed plainly."""
+    from bimtek import cli as core
+    from bimtek.accounts import cli as accounts
+    from bimtek.attendance import cli as attendance
+    from bimtek.certificates import cli as certificates
+    from bimtek.documents import cli as documents
+    from bimtek.learning import cli as learning
+    from bimtek.registration import cli as registration
+    from bimtek.reports import cli as reports
+
+    return [m.register for m in (accounts, registration, attendance, certificates, reports, learning, documents, core)]
 
 
 def _check_production(app: Flask) -> None:

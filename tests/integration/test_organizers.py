@@ -56,7 +56,7 @@ def test_organizer_creates_a_profile_and_an_event_prints_with_it(client):
     assert 'name="organizer_profile_id"' in form and "Diskominfo Kepri" in form
     edit = client.get(f"/manage/events/{event.id}/edit")
     assert edit.status_code == 200
-    from bimtek.events.routes import _form_values
+    from bimtek.events.views_manage import _form_values
 
     values = {k: ("" if v is None else v) for k, v in _form_values(event).items()}
     values["approval_required"] = ""
