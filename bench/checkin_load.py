@@ -7,7 +7,8 @@ For each database (SQLite file; PostgreSQL at BIMTEK_BENCH_PG, default the local
 database), it creates one event with enough confirmed registrations that every request admits a new
 person, serves the app with 2 gunicorn sync workers, and drives it with wrk (16 connections, 2 threads,
 a Lua script that gives every request its own ticket). A bare Flask "hello" endpoint is served the same
-way in the same run, and the ratio is reported. Prints medians over the runs: check-ins/s, p50, p99 (ms),
+way in the same run, and the ratio is reported. Prints medians over the runs: check-ins/s, p50, p99 (ms), the
+workers' CPU per check-in (user + system time over the requests; steady on a busy machine),
 and checks afterwards that the server holds exactly one check-in per 201 answer.
 """
 
@@ -33,7 +34,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
-from bench._serve import free_port, wait_http  # noqa: E402
+from bench._serve import free_port, tree_cpu_seconds, wait_http  # noqa: E402
 
 PG_ADMIN = os.environ.get("BIMTEK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -220,15 +221,17 @@ def measure(label: str, url: str, args) -> dict:
             lines = ticket_file.read_text().splitlines()
             run_file = tmp / f"tickets-{offset}.txt"
             run_file.write_text("\n".join(lines[offset:] + lines[:offset]) + "\n")
+            cpu_before = tree_cpu_seconds(bimtek.proc.pid)
             res = wrk(bimtek.url, seconds=args.seconds, connections=args.connections, headers=auth,
                       script=[str(script), str(run_file), "2", str(event_id), token])  # fmt: skip
+            res["cpu_ms"] = (tree_cpu_seconds(bimtek.proc.pid) - cpu_before) * 1000 / max(res["requests"], 1)
             # wrk threads advance at different speeds: skip twice what was sent, so no ticket repeats.
             offset += 2 * res["requests"] + 2 * args.connections
             checkin_runs.append(res)
     stored = count_checkins(url, tmp)
     total = sum(r["admitted"] for r in checkin_runs)
     shutil.rmtree(tmp, ignore_errors=True)
-    med = {k: statistics.median(r[k] for r in checkin_runs) for k in ("rps", "p50", "p99")}
+    med = {k: statistics.median(r[k] for r in checkin_runs) for k in ("rps", "p50", "p99", "cpu_ms")}
     hello_med = {k: statistics.median(r[k] for r in hello_runs) for k in ("rps", "p50", "p99")}
     out = {
         "db": label,
@@ -237,6 +240,7 @@ def measure(label: str, url: str, args) -> dict:
         "checkins_per_s": round(med["rps"]),
         "p50_ms": round(med["p50"], 1),
         "p99_ms": round(med["p99"], 1),
+        "server_cpu_ms_per_checkin": round(med["cpu_ms"], 2),
         "hello_per_s": round(hello_med["rps"]),
         "ratio_to_hello": round(med["rps"] / hello_med["rps"], 3),
         "non_2xx": sum(r["errors"] for r in checkin_runs),
