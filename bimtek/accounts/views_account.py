@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, session, url_for
+from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -73,13 +73,14 @@ def my_sessions():
     )
 
 
-@bp.post("/account/sessions/<int:session_id>/end")
+@bp.post("/account/sessions/<int:staff_session_id>/end")
 @login_required
-def end_my_session(session_id: int):
-    """End one of my sessions (a phone left signed in at the venue)."""
-    if sessions.end_session_of(current_user, session_id):
-        db.session.commit()
-        flash(_("Sesi diakhiri."), "success")
+def end_my_session(staff_session_id: int):
+    """End one of my sessions (a phone left signed in at the venue); 404 for anyone else's."""
+    if not sessions.end_session_of(current_user, staff_session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Sesi diakhiri."), "success")
     return redirect(url_for("accounts.my_sessions"))
 
 

@@ -68,6 +68,9 @@ def _reason_from(resp) -> str:
 
 def init_refusal_log(app: Flask) -> None:
     """Log every refusal that no view or guard has logged yet."""
+    # A logging config applied earlier in the process (Alembic's fileConfig disables existing loggers)
+    # must not silence the security log.
+    log.disabled = False
 
     @app.after_request
     def _log_refusals(resp):

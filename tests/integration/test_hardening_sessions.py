@@ -164,6 +164,11 @@ def test_ending_one_session_from_the_list(app):
     assert client.post(f"/account/sessions/{theirs.id}/end").status_code == 302
     assert other.get("/manage/events").status_code == 302
     assert client.get("/manage/events").status_code == 200
+    # Someone else's session (or one already ended) is a 404 and changes nothing.
+    stranger = login(app.test_client(), make_user("organizer"))
+    mine = db.session.query(StaffSession).filter_by(user_id=user.id, ended_at=None).one()
+    assert stranger.post(f"/account/sessions/{mine.id}/end").status_code == 404
+    assert client.get("/manage/events").status_code == 200
 
 
 def test_cli_signs_a_user_out_everywhere(app, door, runner):
