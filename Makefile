@@ -25,8 +25,9 @@ install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
 # Compile every gettext catalog (the app's and each feature's) so a fresh clone shows both languages.
+CATALOG_DIRS = translations $(wildcard bimtek/*/translations)
 translations: $(VENV)/.installed
-	$(BIN)/python -m bimtek.translations_build
+	@for dir in $(CATALOG_DIRS); do $(BIN)/pybabel -q compile -d $$dir || exit 1; done
 
 run: install
 	$(FLASK) db upgrade

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.catalogs import catalog_dirs
+
 REQUIRE_ALL_TIERS = os.environ.get("BIMTEK_REQUIRE_ALL_TIERS") == "1"
 PG_URL = os.environ.get("BIMTEK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -149,7 +151,8 @@ def runner(app):
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations():
-    """Tests see the same compiled catalogs as `make run`."""
-    from bimtek.translations_build import compile_all
+    """Tests see the same compiled catalogs as `make run` (pybabel compile, as the Makefile runs it)."""
+    from babel.messages.frontend import CommandLineInterface
 
-    compile_all()
+    for directory in catalog_dirs():
+        CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(directory)])

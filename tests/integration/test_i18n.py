@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from bimtek import ROOT
 from bimtek.i18n import format_clock, format_datetime_long, format_long_date, format_number, format_rupiah
-from bimtek.translations_build import catalogs
+from tests.catalogs import catalogs
 
 METHOD_MAP = [("bimtek/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
