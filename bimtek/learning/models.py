@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bimtek.core.time import utcnow
@@ -75,7 +75,8 @@ class LearningQuestion(db.Model):
 class LearningAttempt(db.Model):
     """One participant's attempt at a test: its deadline, its question order, and its score once submitted.
 
-    The unique (test, registration, number) key makes a double-tapped "start" create one attempt.
+    The unique (test, registration, number) key and the partial unique index on the attempt in progress
+    (one unsubmitted attempt per test and participant) make parallel or double-tapped "start"s create one.
     `layout` is the participant's own order of questions and options, fixed at the start.
     """
 
@@ -83,6 +84,14 @@ class LearningAttempt(db.Model):
     __table_args__ = (
         UniqueConstraint("test_id", "registration_id", "number"),
         Index("ix_learning_attempts_event", "event_id", "test_id"),
+        Index(
+            "uq_learning_attempts_in_progress",
+            "test_id",
+            "registration_id",
+            unique=True,
+            postgresql_where=text("submitted_at IS NULL"),
+            sqlite_where=text("submitted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -78,6 +78,13 @@ def upgrade():
     with op.batch_alter_table("learning_attempts", schema=None) as batch_op:
         batch_op.create_index("ix_learning_attempts_event", ["event_id", "test_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_learning_attempts_registration_id"), ["registration_id"], unique=False)
+        batch_op.create_index(
+            "uq_learning_attempts_in_progress",
+            ["test_id", "registration_id"],
+            unique=True,
+            postgresql_where=sa.text("submitted_at IS NULL"),
+            sqlite_where=sa.text("submitted_at IS NULL"),
+        )
 
     op.create_table(
         "learning_questions",
@@ -215,6 +222,7 @@ def downgrade():
 
     op.drop_table("learning_questions")
     with op.batch_alter_table("learning_attempts", schema=None) as batch_op:
+        batch_op.drop_index("uq_learning_attempts_in_progress")
         batch_op.drop_index(batch_op.f("ix_learning_attempts_registration_id"))
         batch_op.drop_index("ix_learning_attempts_event")
 
