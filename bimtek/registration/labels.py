@@ -18,6 +18,22 @@ STATUS_LABELS = {
     "rejected": _l("Ditolak"),
     "cancelled": _l("Dibatalkan"),
 }
+SOURCE_LABELS = {
+    "form": _l("Formulir pendaftaran"),
+    "import": _l("Impor panitia"),
+    "walkin": _l("Datang langsung"),
+    "zoom_report": _l("Laporan Zoom"),
+    "api": _l("API"),
+}
+
+
+def label(labels: dict, code: str | None) -> str:
+    """The label of a code for people; an unknown code shows as itself rather than vanishing."""
+    if not code:
+        return ""
+    return str(labels[code]) if code in labels else code
+
+
 # PNS pangkat/golongan, 17 steps (PP 99/2000); PPPK and non-ASN may type their own.
 RANKS = (
     "Juru Muda (I/a)", "Juru Muda Tingkat I (I/b)", "Juru (I/c)", "Juru Tingkat I (I/d)",

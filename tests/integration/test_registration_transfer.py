@@ -40,7 +40,7 @@ def test_export_csv_and_xlsx_neutralise_formulas(client, organizer):
     online = client.get(url, query_string={"format": "xlsx", "columns": cols, "mode": "online"})
     ws = load_workbook(io.BytesIO(online.data)).active
     assert [c.value for c in ws[2]] == ["Ni Luh Putu Ayu Sri Dewi", "Pranata Humas", "Pemerintah Provinsi Kepulauan Riau",
-                                        "Biro Administrasi Pimpinan", "online"]  # fmt: skip
+                                        "Biro Administrasi Pimpinan", "Daring (Zoom)"]  # fmt: skip
     assert ws.max_row == 2
     full = load_workbook(io.BytesIO(client.get(url, query_string={"format": "xlsx", "columns": cols}).data)).active
     cell = next(c for row in full.iter_rows(min_row=2) for c in row if "HYPERLINK" in str(c.value))
