@@ -26,6 +26,25 @@ SOURCE_LABELS = {
     "api": _l("API"),
 }
 
+# The participant fields as people name them (import errors, the import template, exports).
+FIELD_LABELS = {
+    "full_name": _l("Nama lengkap"),
+    "email": _l("Email"),
+    "phone": _l("Nomor HP"),
+    "employment_status": _l("Status kepegawaian"),
+    "nip": _l("NIP"),
+    "rank": _l("Pangkat/golongan"),
+    "position": _l("Jabatan"),
+    "institution_type": _l("Jenis instansi"),
+    "institution_name": _l("Instansi"),
+    "work_unit": _l("Unit kerja"),
+    "province_code": _l("Provinsi"),
+    "regency_code": _l("Kabupaten/kota"),
+    "mode": _l("Cara mengikuti"),
+    "consent": _l("Persetujuan"),
+    "file": _l("Berkas"),
+}
+
 
 def label(labels: dict, code: str | None) -> str:
     """The label of a code for people; an unknown code shows as itself rather than vanishing."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from bimtek.core.spreadsheet import safe_cell
 
-__all__ = ["ImportFileError", "column_widths", "neutralize", "read_table", "write_csv", "write_xlsx"]
+__all__ = ["ImportFileError", "column_widths", "neutralize", "read_table", "template_xlsx", "write_csv", "write_xlsx"]
 
 MAX_ROWS = 20000
 
@@ -72,6 +72,35 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "P
     ws.append([neutralize(h) for h in headers])
     for row in body:
         ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_xlsx(headers: Sequence[str], notes: Sequence[Sequence[str]]) -> bytes:
+    """An empty import sheet (only the header row, frozen) and a second sheet "Petunjuk" explaining each
+    column with an example. The import reads the first sheet only, so the examples are never imported."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Peserta"
+    ws.append([neutralize(h) for h in headers])
+    for i, width in enumerate(column_widths(headers, [n[1:] for n in notes]), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(width, 30)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("Petunjuk")
+    guide.append(["Kolom", "Cara mengisi", "Contoh"])
+    for row in notes:
+        guide.append([neutralize(v) for v in row])
+    for i, width in enumerate(column_widths(["Kolom", "Cara mengisi", "Contoh"], notes), start=1):
+        guide.column_dimensions[get_column_letter(i)].width = width
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

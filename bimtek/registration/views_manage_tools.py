@@ -22,10 +22,11 @@ from bimtek.jobs import start_job
 from bimtek.nav import add_event_tab
 from bimtek.registration import services, tasks
 from bimtek.registration.forms import BulkEmailForm, ImportForm, QuestionForm
+from bimtek.registration.labels import FIELD_LABELS, MODE_LABELS
 from bimtek.registration.models import Registration, RegistrationQuestion
 from bimtek.registration.services import export as exporting
 from bimtek.registration.services import imports
-from bimtek.registration.spreadsheet import write_csv, write_xlsx
+from bimtek.registration.spreadsheet import template_xlsx, write_csv, write_xlsx
 from bimtek.registration.views_manage import filter_args, link_args
 from bimtek.registration.views_public import send_answer_file
 
@@ -65,7 +66,8 @@ def _upload_path(event, token: str, create: bool = False) -> Path:
 @event_view("manage")
 def import_participants(event):
     """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
-    ctx = {"event": event, "aliases": imports.ALIASES, "errors": {}, "preview": None}
+    ctx = {"event": event, "columns": imports.TEMPLATE_COLUMNS, "errors": {}, "preview": None,
+           "field_labels": FIELD_LABELS, "mode_labels": MODE_LABELS}  # fmt: skip
     if request.method == "GET":
         return render_template("registration/import.html", **ctx)
     form = ImportForm(request.form)
@@ -84,6 +86,16 @@ def import_participants(event):
     _upload_path(event, token, create=True).write_bytes(content)
     ctx.update(preview=preview, token=token, filename=upload.filename, default_mode=default_mode)
     return render_template("registration/import.html", **ctx)
+
+
+@login_required
+@event_view("manage")
+def import_template(event):
+    """An empty XLSX with the columns the import reads, and a sheet explaining each one."""
+    cols = imports.TEMPLATE_COLUMNS
+    body = template_xlsx([_(h) for _f, h, _n, _e in cols], [(_(h), _(n) if n else "", e) for _f, h, n, e in cols])
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="templat-impor-peserta.xlsx"'})  # fmt: skip
 
 
 @login_required

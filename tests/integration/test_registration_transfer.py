@@ -70,7 +70,7 @@ def test_import_previews_then_saves_valid_rows(client, organizer):
                        content_type="multipart/form-data")  # fmt: skip
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "3 baris siap diimpor" in page and "3 baris salah" in page
-    assert "nip:" in page and "Email sudah terdaftar" in page
+    assert "<strong>NIP</strong>:" in page and "nip:" not in page and "Email sudah terdaftar" in page
     assert db.session.query(Registration).count() == 1  # nothing saved yet
     token = page.split('name="token" value="')[1].split('"')[0]
     done = client.post(url + "/confirm", data={"token": token, "filename": "undangan.csv", "default_mode": "onsite"})

@@ -76,3 +76,67 @@ def test_export_shows_labels_the_event_zone_and_a_ready_sheet(client):
     assert ws.column_dimensions["E"].width >= len("Pemerintah provinsi")
     assert [c.value for c in ws[2]][1] == "Luring (tatap muka)"
     assert db.session.query(Registration).count() == 1
+
+
+def test_import_page_speaks_labels_infers_instansi_type_and_offers_a_template(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from bimtek.registration.models import Registration
+
+    organizer = _organizer(client)
+    event = make_event(organizer)
+    url = f"/manage/events/{event.id}/participants/import"
+    page = client.get(url).get_data(as_text=True)
+    assert "Luring (tatap muka)</option>" in page and ">onsite<" not in page and ">online<" not in page
+    assert "Unduh templat XLSX" in page
+    template = client.get(url + "/template.xlsx")
+    assert template.status_code == 200 and "templat-impor-peserta.xlsx" in template.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(template.data))
+    sheet = wb["Peserta"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["Nama lengkap", "Email", "Nomor HP/WhatsApp"] and sheet.max_row == 1
+    assert wb["Petunjuk"]["C2"].value == "Dr. Rina Hapsari, S.Sos., M.Si."
+    # Fill the template: jenis instansi left empty for names that make it obvious.
+    rows = [
+        ["Rina Hapsari", "rina@kemenkeu.go.id", "081211110001", "Non-ASN", "", "", "Analis", "",
+         "Kementerian Keuangan", "Biro KLI", "DKI Jakarta", "Kota Jakarta Pusat", "Daring (Zoom)"],
+        ["Made Suarjana", "made@badungkab.go.id", "081211110002", "Non-ASN", "", "", "Staf", "",
+         "Pemerintah Kabupaten Badung", "Humas", "Bali", "Badung", "Luring"],
+        ["Tan Sioe Lie", "tan@batam.go.id", "081211110003", "Non-ASN", "", "", "Staf", "",
+         "Dinas Kominfo Kota Batam", "IKP", "Kepulauan Riau", "Batam", "Luring"],
+        ["Sri Wahyuni", "sri@kepriprov.go.id", "081211110004", "Non-ASN", "", "", "Staf", "",
+         "Pemerintah Provinsi Kepulauan Riau", "Biro Adpim", "Kepulauan Riau", "Batam", "Luring"],
+        ["Bayu", "bayu@contoh.id", "", "PNS", "123", "", "Praktisi", "",
+         "Komunitas Konten", "-", "Kepulauan Riau", "Batam", "Luring"],
+    ]  # fmt: skip
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = client.post(url, data={"file": (io.BytesIO(buf.getvalue()), "isi.xlsx"), "default_mode": "onsite"},
+                       content_type="multipart/form-data")  # fmt: skip
+    page = resp.get_data(as_text=True)
+    assert "4 baris siap diimpor" in page and "1 baris salah" in page, page
+    bad = page.split('class="preview-errors">')[-1].split("</td>")[0]
+    assert "<strong>Nomor HP</strong>" in bad and "<strong>Jenis instansi</strong>" in bad
+    assert "phone:" not in bad and "institution_type" not in bad
+    assert "Daring (Zoom)</td>" in page and ">online<" not in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    client.post(url + "/confirm", data={"token": token, "filename": "isi.xlsx", "default_mode": "onsite"})
+    kinds = {r.email: r.institution_type for r in db.session.query(Registration)}
+    assert kinds == {"rina@kemenkeu.go.id": "pusat", "made@badungkab.go.id": "kabkota",
+                     "tan@batam.go.id": "diskominfo", "sri@kepriprov.go.id": "provinsi"}  # fmt: skip
+
+
+def test_instansi_type_is_inferred_only_where_obvious():
+    from bimtek.registration.services.imports import infer_institution_type as infer
+
+    assert infer("Kementerian Komunikasi dan Digital") == "pusat"
+    assert infer("Badan Pusat Statistik") == "pusat"
+    assert infer("Badan Kepegawaian Daerah Provinsi Bali") == ""
+    assert infer("Pemerintah Provinsi Jawa Timur") == "provinsi"
+    assert infer("Dinas Kominfo Provinsi Sulawesi Selatan") == "diskominfo"
+    assert infer("Pemerintah Kota Jayapura") == "kabkota"
+    assert infer("Universitas Riau Kepulauan") == ""
