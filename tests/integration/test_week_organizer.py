@@ -140,3 +140,67 @@ def test_instansi_type_is_inferred_only_where_obvious():
     assert infer("Dinas Kominfo Provinsi Sulawesi Selatan") == "diskominfo"
     assert infer("Pemerintah Kota Jayapura") == "kabkota"
     assert infer("Universitas Riau Kepulauan") == ""
+
+
+def test_copy_event_brings_the_design_and_no_people(client):
+    from datetime import date
+
+    from bimtek.attendance import verdicts
+    from bimtek.attendance.models import EligibilityRule
+    from bimtek.certificates.models import CertificateSettings
+    from bimtek.evaluation.models import EvaluationQuestion, EvaluationSettings
+    from bimtek.registration import services as registration
+    from bimtek.registration.models import Registration, RegistrationQuestion
+    from tests.factories_certificates import make_cert_event
+    from tests.factories_reports import open_evaluation
+
+    organizer = _organizer(client)
+    _owner, source, regs = make_cert_event(organizer, participants=2)
+    registration.add_question(source, {"label": "Unggah surat tugas", "kind": "file", "required": "y"})
+    verdicts.save_rule(source, {"min_session_percent": "70"}, user=organizer)
+    open_evaluation(source, opens=datetime(2030, 8, 22, 6, 0, tzinfo=UTC))
+    db.session.commit()
+    page = client.get(f"/manage/events/{source.id}").get_data(as_text=True)
+    assert "Salin sebagai kegiatan baru" in page
+    resp = client.post(f"/manage/events/{source.id}/copy", data={"starts_on": "2031-08-21", "title": "Bimtek 2031"})
+    assert resp.status_code == 303
+    copy = db.session.query(Event).filter(Event.id != source.id).one()
+    assert resp.headers["Location"].endswith(f"/manage/events/{copy.id}")
+    assert (copy.title, copy.status, copy.onsite_taken, copy.online_taken) == ("Bimtek 2031", "draft", 0, 0)
+    assert copy.slug != source.slug and copy.slug == "bimtek-medsos-2031"
+    # Same local time (09.00 WIB) on the new day; sessions and speakers moved with it.
+    assert copy.starts_at.replace(tzinfo=UTC) == datetime(2031, 8, 21, 2, 0, tzinfo=UTC)
+    shift = copy.starts_at.replace(tzinfo=UTC) - source.starts_at.replace(tzinfo=UTC)
+    assert [s.title for s in copy.sessions] == [s.title for s in source.sessions]
+    for old, new in zip(source.sessions, copy.sessions, strict=True):
+        assert new.starts_at.replace(tzinfo=UTC) - old.starts_at.replace(tzinfo=UTC) == shift
+        assert [(sp.name, sp.role) for sp in new.speakers] == [(sp.name, sp.role) for sp in old.speakers]
+    assert db.session.query(RegistrationQuestion).filter_by(event_id=copy.id).one().label == "Unggah surat tugas"
+    assert db.session.query(EligibilityRule).filter_by(event_id=copy.id).one().min_session_percent == 70
+    new_eval = db.session.query(EvaluationSettings).filter_by(event_id=copy.id).one()
+    assert new_eval.opens_at.replace(tzinfo=UTC) == datetime(2030, 8, 22, 6, 0, tzinfo=UTC) + shift
+    assert (
+        db.session.query(EvaluationQuestion).filter_by(event_id=copy.id).count()
+        == (db.session.query(EvaluationQuestion).filter_by(event_id=source.id).count())
+        > 0
+    )
+    old_cert = db.session.query(CertificateSettings).filter_by(event_id=source.id).one()
+    new_cert = db.session.query(CertificateSettings).filter_by(event_id=copy.id).one()
+    assert (new_cert.signatory_name, new_cert.number_pattern) == (old_cert.signatory_name, old_cert.number_pattern)
+    assert db.session.query(Registration).filter_by(event_id=copy.id).count() == 0
+    assert db.session.query(Registration).filter_by(event_id=source.id).count() == len(regs)
+    bad = client.post(f"/manage/events/{source.id}/copy", data={"starts_on": "kemarin"})
+    assert bad.status_code == 303 and db.session.query(Event).count() == 2
+
+
+def test_copy_event_from_the_cli(runner):
+    from tests.factories import make_user
+
+    organizer = make_user("organizer")
+    source = make_event(organizer)
+    out = runner.invoke(args=["events", "copy", str(source.id), "--starts-on", "2031-08-21", "--as", organizer.email])
+    assert out.exit_code == 0, out.output
+    copy = db.session.query(Event).filter(Event.id != source.id).one()
+    assert f"to #{copy.id} (bimtek-medsos-2031)" in out.output and len(copy.sessions) == len(source.sessions)
+    bad = runner.invoke(args=["events", "copy", str(source.id), "--starts-on", "besok", "--as", organizer.email])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output

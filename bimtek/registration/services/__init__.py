@@ -22,7 +22,7 @@ from bimtek.registration.services.changes import (
     update_name,
 )
 from bimtek.registration.services.data_rights import close_data_request, my_data, request_deletion
-from bimtek.registration.services.questions import add_question, delete_question, event_questions
+from bimtek.registration.services.questions import add_question, copy_questions, delete_question, event_questions
 from bimtek.registration.services.register import (
     CONSENT_VERSION,
     DUPLICATE,
