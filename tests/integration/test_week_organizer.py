@@ -143,7 +143,6 @@ def test_instansi_type_is_inferred_only_where_obvious():
 
 
 def test_copy_event_brings_the_design_and_no_people(client):
-    from datetime import date
 
     from bimtek.attendance import verdicts
     from bimtek.attendance.models import EligibilityRule
