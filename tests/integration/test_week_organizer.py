@@ -203,3 +203,31 @@ def test_copy_event_from_the_cli(runner):
     assert f"to #{copy.id} (bimtek-medsos-2031)" in out.output and len(copy.sessions) == len(source.sessions)
     bad = runner.invoke(args=["events", "copy", str(source.id), "--starts-on", "besok", "--as", organizer.email])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_staff_detail_shows_a_readable_timeline(client):
+    from tests.factories import bearer, make_registration, token_for
+    from tests.factories_checkin import make_scanner, ticket_text
+
+    organizer = _organizer(client)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    event = make_event(organizer, starts_at=now - timedelta(minutes=30))
+    reg = make_registration(event, full_name="Siti Rahmawati", mode="onsite")
+    other = make_registration(event, full_name="Budi Santoso", mode="onsite")
+    staff = make_scanner(event)
+    scan = client.post("/api/v1/checkins", json={"ticket": ticket_text(reg), "event_id": event.id},
+                       headers=bearer(token_for(staff)))  # fmt: skip
+    assert scan.status_code == 201, scan.get_json()
+    client.post(f"/manage/registrations/{other.id}/action", data={"action": "cancel"})
+    page = client.get(f"/manage/registrations/{reg.id}").get_data(as_text=True)
+    history = page.split('id="history"')[1].split("</ol>")[0]
+    assert "Mendaftar" in history and "Formulir pendaftaran" in history
+    assert "Check-in di lokasi" in history and event.sessions[0].title in history
+    assert history.index("Mendaftar") < history.index("Check-in di lokasi")
+    for raw in ("registration.", "{", "}", "onsite", "form<"):
+        assert raw not in history, raw
+    assert "Sumber</dt><dd>Formulir pendaftaran" in page
+    cancelled = client.get(f"/manage/registrations/{other.id}").get_data(as_text=True)
+    cancelled = cancelled.split('id="history"')[1].split("</ol>")[0]
+    assert f'Pendaftaran dibatalkan</strong> <span class="muted">· oleh {organizer.email}' in cancelled
+    assert "registration.view" not in cancelled
