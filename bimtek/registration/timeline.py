@@ -69,7 +69,6 @@ def build(reg: Registration) -> list[Entry]:
     """The participant's timeline, oldest first."""
     from bimtek.attendance import queries as attendance
     from bimtek.certificates import queries as certificates
-    from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
     from bimtek.checkin import queries as checkin
     from bimtek.evaluation import queries as evaluation
 
@@ -100,8 +99,6 @@ def build(reg: Registration) -> list[Entry]:
         out.append(Entry(end, title, detail, "verdict"))
     for cert in certificates.certificates_by_registration([reg.id]).get(reg.id, []):
         at = datetime.fromisoformat(cert["issued_at"]) if cert["issued_at"] else end
-        detail = " · ".join(
-            p for p in (cert["number"], ROLE_LABELS.get(cert["role"], ""), STATUS_LABELS.get(cert["status"], "")) if p
-        )
+        detail = " · ".join(p for p in (cert["number"], cert["role_label"], cert["status_label"]) if p)
         out.append(Entry(as_utc(at), _("Sertifikat diterbitkan"), detail, "certificate"))
     return sorted(out, key=lambda e: e.at)
