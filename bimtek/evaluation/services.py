@@ -367,3 +367,22 @@ def question_json(q: EvaluationQuestion) -> dict:
         "mode": q.mode,
         "position": q.position,
     }
+
+
+def copy_evaluation(source_event_id: int, target: Event, *, shift) -> int:
+    """Give ``target`` another event's evaluation: its questions and settings, the window moved by ``shift``
+    (a timedelta, the distance between the two events); no responses or invitations. Returns the questions."""
+    old = get_settings(source_event_id)
+    if old is not None:
+        db.session.add(EvaluationSettings(
+            event_id=target.id, anonymous=old.anonymous, intro=old.intro,
+            opens_at=as_utc(old.opens_at) + shift if old.opens_at else None,
+            closes_at=as_utc(old.closes_at) + shift if old.closes_at else None,
+        ))  # fmt: skip
+    count = 0
+    for q in questions(source_event_id):
+        db.session.add(EvaluationQuestion(event_id=target.id, section=q.section, scope=q.scope, kind=q.kind,
+                                          text=q.text, required=q.required, mode=q.mode, position=q.position))  # fmt: skip
+        count += 1
+    db.session.flush()
+    return count

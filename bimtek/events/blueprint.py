@@ -17,6 +17,7 @@ URLS = (
     ("/manage/events/<int:event_id>", manage.manage_detail, GET),
     ("/manage/events/<int:event_id>/edit", manage.manage_edit, BOTH),
     ("/manage/events/<int:event_id>/status", manage.manage_status, POST),
+    ("/manage/events/<int:event_id>/copy", manage.manage_copy, POST),
     ("/manage/events/<int:event_id>/sessions", manage.manage_add_session, POST),
     ("/manage/events/<int:event_id>/sessions/<int:session_id>", manage.manage_edit_session, BOTH),
     ("/manage/events/<int:event_id>/sessions/<int:session_id>/delete", manage.manage_delete_session, POST),

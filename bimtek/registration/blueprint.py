@@ -42,6 +42,7 @@ URLS = (
     ("/manage/events/<int:event_id>/participants/export", tools.export, GET),
     ("/manage/events/<int:event_id>/participants/import", tools.import_participants, BOTH),
     ("/manage/events/<int:event_id>/participants/import/confirm", tools.import_confirm, POST),
+    ("/manage/events/<int:event_id>/participants/import/template.xlsx", tools.import_template, GET),
     ("/manage/events/<int:event_id>/participants/email", tools.bulk_email, BOTH),
     ("/manage/events/<int:event_id>/jobs/<int:job_id>", tools.job_progress, GET),
     ("/manage/events/<int:event_id>/questions", tools.questions, BOTH),

@@ -81,6 +81,7 @@ class ActionForm(_Form):
 class BulkEmailForm(FilterForm):
     subject = StringField()
     body = TextAreaField()
+    action = StringField()  # "send" (default), "preview" or "test" (a copy to myself)
 
 
 class QuestionForm(_Form):
