@@ -8,6 +8,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from bimtek.core.codes import format_code
 from bimtek.core.mail import send_email
 from bimtek.core.time import utcnow
 from bimtek.i18n import format_clock, format_datetime_long, format_long_date
@@ -108,3 +109,22 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
         subject = _(SUBJECTS[kind], title=event.title) if kind in SUBJECTS else kind
         template = TEMPLATES.get(kind, "registration_confirmed")
         return send_email(reg.email, subject, template, attachments, **ctx)
+
+
+LINKS_SUBJECT = "Tautan kelola pendaftaran Anda di Bimtek"
+
+
+def send_links_email(regs: list[Registration]) -> bool:
+    """One email to the address of ``regs`` with every event's manage link ("Lupa tautan?")."""
+    with force_locale("id"):
+        items = [
+            {
+                "title": reg.event.title,
+                "when": format_datetime_long(reg.event.starts_at, reg.event.timezone, "id"),
+                "code": format_code(reg.code),
+                "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
+                "manage_url": external_url("registration.manage", token=reg.manage_token),
+            }
+            for reg in regs
+        ]
+        return send_email(regs[0].email, _(LINKS_SUBJECT), "registration_links", name=regs[0].full_name, items=items)
