@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from bimtek.core.codes import format_code
 from bimtek.core.mail import send_email
 from bimtek.core.time import utcnow
-from bimtek.i18n import format_clock, format_datetime_long, format_long_date
+from bimtek.i18n import format_clock, format_date_range, format_event_when
 from bimtek.registration import services
 from bimtek.registration.ics import event_ics
 from bimtek.registration.labels import MODE_LABELS, STATUS_LABELS
@@ -53,7 +53,7 @@ def ticket_pdf_for(reg: Registration) -> bytes | None:
     event = reg.event
     info = TicketInfo(
         event_title=event.title,
-        when=format_datetime_long(event.starts_at, event.timezone, "id"),
+        when=format_event_when(event.starts_at, event.ends_at, event.timezone, "id"),
         venue=venue_text(event),
         full_name=reg.full_name,
         institution=reg.institution_name,
@@ -90,9 +90,9 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
             "kind": kind,
             "manage_url": external_url("registration.manage", token=reg.manage_token),
             "event_url": external_url("events.public_detail", slug=event.slug),
-            "when": format_datetime_long(event.starts_at, event.timezone, "id"),
+            "when": format_event_when(event.starts_at, event.ends_at, event.timezone, "id"),
             "until": format_clock(event.ends_at, event.timezone, "id"),
-            "date": format_long_date(event.starts_at, event.timezone, "id"),
+            "date": format_date_range(event.starts_at, event.ends_at, event.timezone, "id"),
             "venue": venue_text(event),
             "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
             "mode_label": str(MODE_LABELS.get(reg.mode, reg.mode)),
@@ -120,7 +120,7 @@ def send_links_email(regs: list[Registration]) -> bool:
         items = [
             {
                 "title": reg.event.title,
-                "when": format_datetime_long(reg.event.starts_at, reg.event.timezone, "id"),
+                "when": format_event_when(reg.event.starts_at, reg.event.ends_at, reg.event.timezone, "id"),
                 "code": format_code(reg.code),
                 "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
                 "manage_url": external_url("registration.manage", token=reg.manage_token),
