@@ -57,3 +57,15 @@ def test_past_event_offers_no_seats(client):
     page = client.get(f"/e/{event.slug}").get_data(as_text=True)
     assert "kursi tersisa" not in page and "Daftar sekarang" not in page
     assert "Kegiatan ini sudah berlangsung; pendaftaran sudah ditutup." in page
+
+
+def test_my_events_show_status_labels(client):
+    from tests.factories import login, make_user
+
+    owner = make_user("organizer")
+    make_event(owner, title="Bimtek Terbit")
+    make_event(owner, title="Bimtek Draf", publish=False)
+    login(client, owner)
+    page = client.get("/manage/events").get_data(as_text=True)
+    assert ">Diterbitkan<" in page and ">Draf<" in page
+    assert ">published<" not in page and ">draft<" not in page
