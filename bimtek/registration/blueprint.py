@@ -18,6 +18,7 @@ URLS = (
     # Public: the form, a lost manage link, the region lookup.
     ("/e/<slug>/daftar", public.register, BOTH),
     ("/e/<slug>/kirim-tautan", public.resend_link, POST),
+    ("/lupa-tautan", public.forgot_link, BOTH),
     ("/regions/<code>.json", public.regions_json, GET),
     # The participant's private manage link.
     ("/r/<token>", public.manage, GET),

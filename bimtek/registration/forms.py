@@ -104,6 +104,12 @@ class ResendLinkForm(_Form):
     nip = StringField()
 
 
+class ForgotLinkForm(_Form):
+    """ "Lupa tautan?": the email address a participant registered with."""
+
+    email = StringField(filters=[lambda v: (v or "").strip()])
+
+
 class NameForm(_Form):
     full_name = StringField()
 

@@ -22,6 +22,21 @@ def email_registration(registration_id: int, kind: str) -> bool:
     return send_registration_email(reg, kind)
 
 
+@task(retries=2, retry_delay=30)
+def email_links(email: str) -> bool:
+    """ "Lupa tautan?": one email to an address listing the manage link of each of its registrations.
+
+    Nothing is sent (and nothing logged) when the address has no registration.
+    """
+    from bimtek.registration.notify import send_links_email
+    from bimtek.registration.services import registrations_by_email
+
+    regs = registrations_by_email(email)
+    if not regs:
+        return False
+    return send_links_email(regs)
+
+
 def _email_each(job: Job, send) -> None:
     """Run ``send(registration) -> bool`` for every registration of a job, recording progress per batch.
 
