@@ -73,8 +73,8 @@ def seed(app, participants: int) -> int:
 
     from bimtek import demo
     from bimtek.attendance.models import EligibilityRule
-    from bimtek.certificates import services
     from bimtek.certificates.models import Certificate
+    from bimtek.certificates.services import jobs as cert_jobs
     from bimtek.certificates.tasks import run_issue_job
     from bimtek.events.models import Event
     from bimtek.extensions import db
@@ -110,7 +110,7 @@ def seed(app, participants: int) -> int:
                 source="import",
             )
         db.session.commit()
-        job = services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=None)
+        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=None)
         db.session.commit()
         run_issue_job(job.id)
         count = db.session.scalar(select(func.count()).select_from(Certificate))

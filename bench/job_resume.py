@@ -37,7 +37,7 @@ def _row(engine, job_id):
 
 def one_run(pg: bool, standby: bool, lease: int) -> tuple[float, float]:
     from bimtek import create_app
-    from bimtek.certificates import services
+    from bimtek.certificates.services import jobs as cert_jobs
     from bimtek.extensions import db
     from tests.factories_certificates import make_cert_event
 
@@ -55,7 +55,7 @@ def one_run(pg: bool, standby: bool, lease: int) -> tuple[float, float]:
     with app.app_context():
         db.create_all()
         user, event, _ = make_cert_event(participants=PARTICIPANTS, onsite_capacity=PARTICIPANTS)
-        job = services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
         db.session.commit()
         job_id = job.id
         db.session.remove()

@@ -12,7 +12,7 @@ import pytest
 
 from bimtek.attendance import queries as attendance_queries
 from bimtek.attendance import verdicts
-from bimtek.certificates import services as certificates
+from bimtek.certificates.services import eligibility as certificates
 from bimtek.extensions import db
 from tests.factories import bearer, login, make_event, make_registration, token_for
 from tests.factories_checkin import make_scanner, ticket_text

@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from bimtek.certificates import services
 from bimtek.certificates.models import Certificate, CertificateSeries
+from bimtek.certificates.services import delivery as cert_delivery
+from bimtek.certificates.services import jobs as cert_jobs
 from bimtek.core.models import AuditLog, Job
 from bimtek.extensions import db
 from tests.factories_certificates import make_cert_event
@@ -36,7 +37,7 @@ def test_killed_consumer_is_replaced_and_the_job_ends_gap_free(make_app, db_url,
     app = make_app(BASE_URL="http://127.0.0.1:5077")
     with app.app_context():
         user, event, regs = make_cert_event(participants=PARTICIPANTS, onsite_capacity=PARTICIPANTS)
-        job = services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
         db.session.commit()  # queued, never handed to a queue: the starting consumer's sweep sends it
         job_id, event_id = job.id, event.id
         db.session.remove()
@@ -83,7 +84,7 @@ def test_killed_consumer_is_replaced_and_the_job_ends_gap_free(make_app, db_url,
         series = db.session.scalars(select(CertificateSeries).where(CertificateSeries.event_id == event_id)).one()
         assert series.next_seq == PARTICIPANTS + 1
         for cert in certs[:3] + certs[-3:]:
-            assert services.served_file(cert).exists()
+            assert cert_delivery.served_file(cert).exists()
         requeued = db.session.scalars(select(AuditLog).where(AuditLog.action == "job.requeued")).all()
         assert [a.object_id for a in requeued] == [job_id]
         assert "Traceback" not in second.output()

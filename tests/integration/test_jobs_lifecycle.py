@@ -13,9 +13,9 @@ from huey import RedisHuey
 from sqlalchemy import select
 
 from bimtek import jobs
-from bimtek.certificates import services
 from bimtek.certificates import tasks as cert_tasks
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.services import jobs as cert_jobs
 from bimtek.core.models import AuditLog, Job
 from bimtek.core.time import utcnow
 from bimtek.extensions import db
@@ -36,7 +36,7 @@ _codes = iter(range(1, 1000))
 
 def _stopped_job(status: str = "failed", **values):
     user, event, _ = make_cert_event(participants=3, code=f"BIMTEK-UJI{next(_codes)}")
-    job = services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+    job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
     job.status = status
     for key, value in values.items():
         setattr(job, key, value)
@@ -161,7 +161,7 @@ def test_a_consumer_on_a_dead_redis_waits_quietly_then_runs_the_waiting_job(make
     app = make_app()
     with app.app_context():
         user, event, _ = make_cert_event(participants=2)
-        job = services.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
         db.session.commit()
         job_id = job.id
         consumer = ConsumerProcess(app, redis_url=f"redis://127.0.0.1:{port}/0").start()

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from bimtek import create_app
-from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.services import jobs as cert_jobs
 from bimtek.certificates.tasks import run_issue_job
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -21,7 +21,7 @@ from tests.factories_certificates import make_cert_event
 
 
 def _issue(event, user):
-    job = services.start_issue_job(event, {"scope": "eligible"}, user=user)
+    job = cert_jobs.start_issue_job(event, {"scope": "eligible"}, user=user)
     db.session.commit()
     return run_issue_job(job.id)
 

@@ -8,8 +8,8 @@ import socket
 import pytest
 from sqlalchemy import select
 
-from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
+from bimtek.certificates.services import jobs as cert_jobs
 from bimtek.certificates.tasks import run_issue_job
 from bimtek.extensions import db
 from tests.factories import bearer, login, make_event, make_user, token_for
@@ -63,7 +63,7 @@ def test_login_verify_api_and_registration_work_with_redis_down(dead_app):
     assert client.get("/manage").status_code < 500
 
     owner, event, _ = make_cert_event(participants=1)
-    job = services.start_issue_job(event, {"scope": "eligible"}, user=owner)
+    job = cert_jobs.start_issue_job(event, {"scope": "eligible"}, user=owner)
     db.session.commit()
     run_issue_job(job.id)
     cert = db.session.scalars(select(Certificate)).first()
