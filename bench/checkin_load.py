@@ -93,7 +93,11 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.proc.terminate()
-        self.proc.wait(10)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
 
 
 def wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None, script: list[str] | None = None):

@@ -63,14 +63,16 @@ def needs_date_choice(imp: ZoomImport) -> bool:
 
 
 def order_for_confirm(imp: ZoomImport) -> str | None:
-    """The order to re-read the file with when confirming; refuses while the organizer has not chosen."""
+    """The order the preview used, to re-read the file with when confirming; refuses while it is a question."""
     if needs_date_choice(imp) and imp.status == "preview":
         raise Conflict(
             "zoom_date_order_unresolved",
             "Tanggal dalam laporan ini bisa dibaca dua cara. Pilih dulu cara membaca tanggal pada pratinjau.",
         )
+    # Confirm reads the file exactly as the preview showed it (an all-sessions preview was decided
+    # against every session; re-deciding against one session could read it the other way).
     dates = (imp.summary or {}).get("dates") or {}
-    return dates.get("order") if dates.get("reason") == "chosen" else None
+    return dates.get("order")
 
 
 def choose_date_order(imp: ZoomImport, order: str, *, user=None) -> None:

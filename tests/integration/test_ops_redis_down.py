@@ -25,16 +25,32 @@ def dead_redis_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture
-def dead_app(make_app, caplog):
-    caplog.set_level(logging.WARNING)
-    app = make_app(REDIS_URL=dead_redis_url(), RATELIMIT_ENABLED=True)
+def dead_app(make_app):
+    # A handler on the logger itself: other tests may change propagation or capture settings.
+    records = _Records()
+    logger = logging.getLogger("bimtek.ops")
+    logger.addHandler(records)
+    try:
+        app = make_app(REDIS_URL=dead_redis_url(), RATELIMIT_ENABLED=True)
+    finally:
+        logger.removeHandler(records)
+    app.extensions["test_log"] = records.messages
     with app.app_context():
         yield app
 
 
-def test_start_up_says_clearly_that_redis_is_down(dead_app, caplog):
-    messages = [r.getMessage() for r in caplog.get_records("setup") if r.name == "bimtek.ops"]
+def test_start_up_says_clearly_that_redis_is_down(dead_app):
+    messages = dead_app.extensions["test_log"]
     assert any("is not usable (unreachable)" in m and "rate limits fall back" in m for m in messages)
     assert dead_app.extensions["bimtek_redis_startup"] == {"ok": False, "reason": "unreachable"}
 
