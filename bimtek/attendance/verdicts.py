@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from bimtek.attendance import eligibility
 from bimtek.attendance.batching import without_gc_pauses
@@ -90,7 +90,6 @@ def save_rule(event: Event, raw: dict, *, user=None) -> EligibilityRule:
     rule.min_total_jp = total_jp
     rule.require_presensi_windows = _flag(raw, "require_presensi_windows")
     rule.require_evaluation = _flag(raw, "require_evaluation")
-    # Only an event that runs a post-test can require passing it (else nobody could qualify).
     rule.require_post_test_pass = _flag(raw, "require_post_test_pass") and learning_queries.has_post_test(event)
     rule.jp_minutes = jp_minutes
     rule.updated_by_id = getattr(user, "id", None)
@@ -305,8 +304,6 @@ def _compute(event: Event, *, user=None, now: datetime | None = None, only: list
 
 def last_computed(event: Event) -> datetime | None:
     """When the event's verdicts were last evaluated."""
-    from sqlalchemy import func
-
     return as_utc(
         db.session.scalar(
             select(func.max(EligibilityVerdict.computed_at)).where(EligibilityVerdict.event_id == event.id)
