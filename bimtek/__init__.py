@@ -28,7 +28,6 @@ FEATURES = (
     "reports",
     "learning",
     "materials",
-    "documents",
 )
 
 
@@ -133,10 +132,10 @@ def _load_api_routes() -> None:
 def _cli_groups() -> list:
     """Every `flask ...` command group's register function, listed plainly."""
     from bimtek import cli as core
+    from bimtek import documents_cli as documents
     from bimtek.accounts import cli as accounts
     from bimtek.attendance import cli as attendance
     from bimtek.certificates import cli as certificates
-    from bimtek.documents import cli as documents
     from bimtek.learning import cli as learning
     from bimtek.registration import cli as registration
     from bimtek.reports import cli as reports

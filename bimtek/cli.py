@@ -16,7 +16,11 @@ def register(app: Flask) -> None:
         """Seed the demo events once (running it again changes nothing)."""
         from bimtek import demo
 
-        created = demo.seed()
+        try:
+            created = demo.seed()
+        except demo.DemoSlugTaken as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
         db.session.commit()
         if created:
             click.echo("Demo seeded.")

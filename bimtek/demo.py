@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bimtek import FEATURES, feature_module
 from bimtek.accounts import services as accounts
 from bimtek.accounts.models import User
+from bimtek.errors import Conflict
 from bimtek.events import services as events
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -22,6 +23,12 @@ ORGANIZER_EMAIL = "panitia@demo.bimtek.id"
 CHECKIN_EMAIL = "petugas@demo.bimtek.id"
 WIB = ZoneInfo("Asia/Jakarta")
 BATAM_SLUG = "bimtek-medsos-2022"
+TITLE = "Bimtek Strategi Komunikasi Media Sosial dan Evaluasi Kinerja Media Sosial"
+
+
+class DemoSlugTaken(Conflict):
+    """The demo's address is held by an event that is not the demo: seeding would overwrite nothing, so refuse."""
+
 
 DESCRIPTION = (
     "Bimbingan teknis bagi pengelola media sosial instansi pemerintah pusat dan daerah: strategi komunikasi "
@@ -83,7 +90,7 @@ def _users() -> dict[str, User]:
 
 def _make_event(slug: str, day: datetime, users: dict, *, status: str, opens: datetime, closes: datetime) -> Event:
     raw = {
-        "title": "Bimtek Strategi Komunikasi Media Sosial dan Evaluasi Kinerja Media Sosial",
+        "title": TITLE,
         "code": "BIMTEK-MEDSOS",
         "description": DESCRIPTION,
         "organizer_unit": "Direktorat Tata Kelola dan Kemitraan Komunikasi Publik, Kementerian Komunikasi dan Informatika",
@@ -103,7 +110,10 @@ def _make_event(slug: str, day: datetime, users: dict, *, status: str, opens: da
         "approval_required": False,
     }
     event = events.create_event(raw, user=users["organizer"])
-    event.slug = slug
+    # create_event already picked a free slug from code and year; take the demo's own only when it is free,
+    # so an organizer's event that happens to hold it is never touched (and the unique index never fires).
+    if event.slug != slug and db.session.scalar(select(Event.id).where(Event.slug == slug)) is None:
+        event.slug = slug
     for title, (h1, m1), (h2, m2), jp, speakers in SESSIONS:
         events.add_session(
             event,
@@ -157,9 +167,21 @@ def _participants(event: Event, count: int, seed: int, when: datetime) -> None:
 
 
 def seed() -> bool:
-    """Create the demo once; False when it is already there."""
-    if db.session.scalar(select(Event.id).where(Event.slug == BATAM_SLUG)) is not None:
-        return False
+    """Create the demo once; False when it is already there.
+
+    Raises DemoSlugTaken when the Batam address belongs to another event (not the demo's): the operator
+    gets a clear message instead of an IntegrityError traceback.
+    """
+    existing = db.session.scalar(select(Event).where(Event.slug == BATAM_SLUG))
+    if existing is not None:
+        if existing.title == TITLE and existing.starts_at.year == 2022:
+            return False
+        raise DemoSlugTaken(
+            "demo_slug_taken",
+            f"An event that is not the demo already uses the address /e/{BATAM_SLUG} "
+            f"(event #{existing.id}: {existing.title!r}). Use an empty database for the demo, "
+            "or rename that event's slug first. Nothing was changed.",
+        )
     users = _users()
     batam = _make_event(
         BATAM_SLUG,

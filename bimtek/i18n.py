@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,30 @@ def format_datetime_long(value: datetime, tz: str = "Asia/Jakarta", locale: str 
     return f"{format_long_date(value, tz, loc)}, {word} {format_clock(value, tz, loc)}"
 
 
+def format_date_range(
+    start: datetime, end: datetime | None, tz: str = "Asia/Jakarta", locale: str | None = None
+) -> str:
+    """ "Kamis–Jumat, 25–26 Agustus 2022" for a multi-day event, "Kamis, 25 Agustus 2022" for one day."""
+    from bimtek.core.pdfkit.formats import date_range
+
+    return date_range(start, end or start, tz, locale or _locale())
+
+
+def format_event_when(
+    start: datetime, end: datetime | None, tz: str = "Asia/Jakarta", locale: str | None = None
+) -> str:
+    """ "Kamis–Jumat, 25–26 Agustus 2022, pukul 09.00 WIB": the dates of the whole event and its start."""
+    loc = locale or _locale()
+    word = "pukul" if loc == "id" else "at"
+    return f"{format_date_range(start, end, tz, loc)}, {word} {format_clock(start, tz, loc)}"
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The paragraphs typed in a text box (blank lines between them, whatever the line endings)."""
+    normalized = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in re.split(r"\n\s*\n", normalized) if p.strip()]
+
+
 def format_number(value, locale: str | None = None) -> str:
     """1.234.567,5 in Indonesian."""
     return format_decimal(value, locale=locale or _locale())
@@ -92,6 +117,8 @@ def init_i18n(app: Flask) -> None:
     app.add_template_filter(format_short_date, "short_date")
     app.add_template_filter(format_clock, "clock")
     app.add_template_filter(format_datetime_long, "datetime_long")
+    app.add_template_filter(format_date_range, "date_range")
+    app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_rupiah, "rupiah")
     app.add_template_filter(format_local_input, "localinput")

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from bimtek.accounts import services, sessions
+from bimtek.accounts import services, sessions, tasks
 from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from bimtek.accounts.models import User
 from bimtek.core.refusals import log_refusal
@@ -125,7 +125,9 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        user_id = services.reset_recipient(form.email.data)
+        if user_id is not None:  # the page answers the same either way
+            tasks.email_password_reset(user_id)
         flash(
             _(
                 "Bila alamat itu terdaftar sebagai akun staf aktif, tautan untuk mengatur ulang kata sandi sudah "

@@ -166,13 +166,10 @@ def user_for_token(secret: str) -> User | None:
 RESET_INVALID = _l("Tautan atur ulang tidak berlaku atau sudah kedaluwarsa.")
 
 
-def request_password_reset(email: str) -> None:
-    """Queue a reset email when an active user has this address; silent otherwise (same answer either way)."""
-    from bimtek.accounts.tasks import email_password_reset
-
+def reset_recipient(email: str) -> int | None:
+    """The id of the active user with this address, to whom a reset link may go; None otherwise."""
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is not None and user.active:
-        email_password_reset(user.id)
+    return user.id if user is not None and user.active else None
 
 
 def reset_password(token: str, password: str, *, key: str, max_age_seconds: int) -> User:

@@ -23,6 +23,7 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 
 __all__ = [
+    "presensi_times",
     "FinalVerdict",
     "final_verdict",
     "final_verdicts",
@@ -146,3 +147,15 @@ def online_minutes(event: Event) -> tuple[dict[int, float], list[int]] | None:
     for (rid, _sid), spans in grouped.items():
         per[rid] += sum((e - s).total_seconds() for s, e in merge_intervals(spans)) / 60
     return dict(per), list(population)
+
+
+def presensi_times(registration_id: int) -> list[tuple[datetime, int]]:
+    """When one participant filled a presensi, with the session's id, oldest first."""
+    from bimtek.attendance.models import PresensiRecord
+
+    rows = db.session.execute(
+        select(PresensiRecord.recorded_at, PresensiRecord.session_id)
+        .where(PresensiRecord.registration_id == registration_id)
+        .order_by(PresensiRecord.recorded_at)
+    ).all()
+    return [(as_utc(at), int(sid)) for at, sid in rows]

@@ -60,6 +60,7 @@ def scan(event):
         "sent": _("pindaian offline terkirim"),
         "no_results": _("Tidak ada peserta yang cocok."),
         "checkin": _("Check-in"),
+        "not_usable": _("Tidak dapat check-in"),
         "searching": _("Mencari…"),
         "camera_error": _("Kamera tidak dapat dibuka."),
         "offline_search": _("Pencarian offline dari data sinkron terakhir."),

@@ -40,6 +40,15 @@ class EvaluationSettings(db.Model):
             return False
         return closes is None or now <= closes
 
+    def state(self, now: datetime) -> str:
+        """ "unscheduled" (no opening time), "not_yet", "open" or "closed" (its closing time has passed)."""
+        opens, closes = as_utc(self.opens_at), as_utc(self.closes_at)
+        if closes is not None and now > closes:
+            return "closed"
+        if opens is None:
+            return "unscheduled"
+        return "open" if now >= opens else "not_yet"
+
     def __repr__(self) -> str:
         return f"<EvaluationSettings event={self.event_id}>"
 

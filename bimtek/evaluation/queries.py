@@ -15,7 +15,7 @@ from bimtek.evaluation.models import EvaluationResponse
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
-__all__ = ["completed", "display_text", "response_matrix", "results"]
+__all__ = ["person_history", "completed", "display_text", "response_matrix", "results"]
 
 
 def completed(event: Event) -> set[int]:
@@ -42,3 +42,18 @@ def response_matrix(event: Event) -> dict:
 def display_text(text: str) -> str:
     """A question in the reader's language (default questions translated, the organizer's own as typed)."""
     return _services.display_text(text)
+
+
+def person_history(registration_id: int) -> dict:
+    """One participant's evaluation: when invitations were sent and when the form was submitted (or None)."""
+    from bimtek.evaluation.models import EvaluationInvitation
+
+    sent = db.session.scalars(
+        select(EvaluationInvitation.sent_at)
+        .where(EvaluationInvitation.registration_id == registration_id)
+        .order_by(EvaluationInvitation.sent_at)
+    ).all()
+    submitted = db.session.scalar(
+        select(EvaluationResponse.submitted_at).where(EvaluationResponse.registration_id == registration_id)
+    )
+    return {"invited_at": list(sent), "submitted_at": submitted}

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from bimtek.core import audit
-from bimtek.core.time import as_utc
+from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, Invalid
 from bimtek.evaluation import scoring
 from bimtek.evaluation.models import (
@@ -267,6 +267,12 @@ def participant_link(reg: Registration) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{reg.manage_token}/evaluasi"
 
 
+def accepts_answers(event_id: int) -> bool:
+    """False once the evaluation's closing time has passed (an invitation job then sends nothing more)."""
+    settings = get_settings(event_id)
+    return settings is not None and settings.state(utcnow()) != "closed"
+
+
 def send_invitations(regs: list[Registration]) -> tuple[int, list[int]]:
     """Email each registration its evaluation link and record it (flushes); returns (sent, failed ids)."""
     from bimtek.core.mail import send_email
@@ -303,6 +309,8 @@ def start_invitations(event: Event, *, user=None):
     settings = get_settings(event.id)
     if settings is None or settings.opens_at is None:
         raise Conflict("not_scheduled", "Atur dulu waktu pembukaan evaluasi sebelum mengirim undangan.")
+    if settings.state(utcnow()) == "closed":
+        raise Conflict("closed", "Evaluasi sudah ditutup: undangan tidak dikirim.")
     total = len(invitation_recipients(event.id))
     if total == 0:
         raise Conflict("nobody", "Semua peserta terkonfirmasi sudah mengisi atau sudah diundang.")
@@ -367,3 +375,22 @@ def question_json(q: EvaluationQuestion) -> dict:
         "mode": q.mode,
         "position": q.position,
     }
+
+
+def copy_evaluation(source_event_id: int, target: Event, *, shift) -> int:
+    """Give ``target`` another event's evaluation: its questions and settings, the window moved by ``shift``
+    (a timedelta, the distance between the two events); no responses or invitations. Returns the questions."""
+    old = get_settings(source_event_id)
+    if old is not None:
+        db.session.add(EvaluationSettings(
+            event_id=target.id, anonymous=old.anonymous, intro=old.intro,
+            opens_at=as_utc(old.opens_at) + shift if old.opens_at else None,
+            closes_at=as_utc(old.closes_at) + shift if old.closes_at else None,
+        ))  # fmt: skip
+    count = 0
+    for q in questions(source_event_id):
+        db.session.add(EvaluationQuestion(event_id=target.id, section=q.section, scope=q.scope, kind=q.kind,
+                                          text=q.text, required=q.required, mode=q.mode, position=q.position))  # fmt: skip
+        count += 1
+    db.session.flush()
+    return count

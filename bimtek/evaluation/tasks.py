@@ -29,7 +29,7 @@ def _invite(job: Job, *, batch_size: int = 100) -> None:
     done = failed = 0
     progress(job, done=0, failed=0)
     refused: set[int] = set()
-    while True:
+    while services.accepts_answers(job.event_id):  # closed meanwhile: nobody is invited to a closed form
         regs = services.invitation_recipients(job.event_id, limit=batch_size, exclude=refused)
         if not regs:
             break

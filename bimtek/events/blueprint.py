@@ -17,9 +17,18 @@ URLS = (
     ("/manage/events/<int:event_id>", manage.manage_detail, GET),
     ("/manage/events/<int:event_id>/edit", manage.manage_edit, BOTH),
     ("/manage/events/<int:event_id>/status", manage.manage_status, POST),
+    ("/manage/events/<int:event_id>/copy", manage.manage_copy, POST),
     ("/manage/events/<int:event_id>/sessions", manage.manage_add_session, POST),
     ("/manage/events/<int:event_id>/sessions/<int:session_id>", manage.manage_edit_session, BOTH),
     ("/manage/events/<int:event_id>/sessions/<int:session_id>/delete", manage.manage_delete_session, POST),
 )
 for _rule, _view, _methods in URLS:
     bp.add_url_rule(_rule, _view.__name__, _view, methods=_methods)
+
+
+@bp.app_template_filter("event_status")
+def event_status(code: str) -> str:
+    """The readable label of an event's status ("Diterbitkan"), never the raw code."""
+    from bimtek.events.models import EVENT_STATUS_LABELS
+
+    return str(EVENT_STATUS_LABELS.get(code, code))

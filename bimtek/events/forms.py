@@ -6,7 +6,7 @@ CSRF is checked for every POST by the app's CSRFProtect, so these forms switch W
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Field, Form, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, Field, Form, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from bimtek.events.services import EVENT_FIELDS
@@ -109,3 +109,10 @@ def pick_form(formdata, current: int | None, choices: list[tuple[int, str]]) -> 
         SelectChoice(str(pid), name) for pid, name in choices
     ]
     return form
+
+
+class CopyEventForm(_Form):
+    """Copy an event as the start of its next edition: the new first day and, optionally, a new title."""
+
+    starts_on = DateField(_l("Tanggal mulai kegiatan baru"), format="%Y-%m-%d")
+    title = StringField(_l("Judul kegiatan baru"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +12,12 @@ from bimtek.core.time import as_utc, utcnow
 from bimtek.extensions import db
 
 EVENT_STATUSES = ("draft", "published", "closed", "archived")
+EVENT_STATUS_LABELS = {
+    "draft": _l("Draf"),
+    "published": _l("Diterbitkan"),
+    "closed": _l("Pendaftaran ditutup"),
+    "archived": _l("Diarsipkan"),
+}
 MODES = ("onsite", "online")
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bimtek.accounts.access import event_view, visible_event_ids
 from bimtek.errors import DomainError
 from bimtek.events import services
-from bimtek.events.forms import EventForm, SessionForm, StatusForm, pick_form
+from bimtek.events.copying import copy_event
+from bimtek.events.forms import CopyEventForm, EventForm, SessionForm, StatusForm, pick_form
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.i18n import to_zone
@@ -120,6 +121,27 @@ def manage_status(event):
         db.session.rollback()
         flash(_(err.message), "error")
     return redirect(url_for("events.manage_detail", event_id=event.id))
+
+
+@login_required
+@event_view("manage")
+def manage_copy(event):
+    """Start a new draft event from this one: sessions, speakers, form, rule, evaluation, certificate design."""
+    if current_user.role not in ("admin", "organizer"):
+        abort(403)
+    form = CopyEventForm(request.form)
+    if not form.validate() or form.starts_on.data is None:
+        flash(_("Isi tanggal mulai kegiatan baru untuk menyalin."), "error")
+        return redirect(url_for("events.manage_detail", event_id=event.id) + "#copy"), 303
+    try:
+        copy = copy_event(event, starts_on=form.starts_on.data, title=form.title.data or "", user=current_user)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
+        return redirect(url_for("events.manage_detail", event_id=event.id) + "#copy"), 303
+    flash(_("Salinan dibuat sebagai draf, tanpa peserta. Periksa detailnya lalu terbitkan."), "success")
+    return redirect(url_for("events.manage_detail", event_id=copy.id), 303)
 
 
 def _session_input() -> dict:

@@ -78,4 +78,5 @@ def _render_public_detail(event_id: int, now) -> str:
         province=province,
         registration_open=event.registration_open(now),
         not_yet_open=event.status == "published" and opens is not None and now < opens,
+        is_past=as_utc(event.ends_at) < now,
     )

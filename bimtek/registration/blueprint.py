@@ -18,6 +18,7 @@ URLS = (
     # Public: the form, a lost manage link, the region lookup.
     ("/e/<slug>/daftar", public.register, BOTH),
     ("/e/<slug>/kirim-tautan", public.resend_link, POST),
+    ("/lupa-tautan", public.forgot_link, BOTH),
     ("/regions/<code>.json", public.regions_json, GET),
     # The participant's private manage link.
     ("/r/<token>", public.manage, GET),
@@ -42,6 +43,7 @@ URLS = (
     ("/manage/events/<int:event_id>/participants/export", tools.export, GET),
     ("/manage/events/<int:event_id>/participants/import", tools.import_participants, BOTH),
     ("/manage/events/<int:event_id>/participants/import/confirm", tools.import_confirm, POST),
+    ("/manage/events/<int:event_id>/participants/import/template.xlsx", tools.import_template, GET),
     ("/manage/events/<int:event_id>/participants/email", tools.bulk_email, BOTH),
     ("/manage/events/<int:event_id>/jobs/<int:job_id>", tools.job_progress, GET),
     ("/manage/events/<int:event_id>/questions", tools.questions, BOTH),

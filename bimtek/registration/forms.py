@@ -81,6 +81,7 @@ class ActionForm(_Form):
 class BulkEmailForm(FilterForm):
     subject = StringField()
     body = TextAreaField()
+    action = StringField()  # "send" (default), "preview" or "test" (a copy to myself)
 
 
 class QuestionForm(_Form):
@@ -101,6 +102,12 @@ class ImportForm(_Form):
 class ResendLinkForm(_Form):
     email = StringField()
     nip = StringField()
+
+
+class ForgotLinkForm(_Form):
+    """ "Lupa tautan?": the email address a participant registered with."""
+
+    email = StringField(filters=[lambda v: (v or "").strip()])
 
 
 class NameForm(_Form):

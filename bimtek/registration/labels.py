@@ -18,6 +18,41 @@ STATUS_LABELS = {
     "rejected": _l("Ditolak"),
     "cancelled": _l("Dibatalkan"),
 }
+SOURCE_LABELS = {
+    "form": _l("Formulir pendaftaran"),
+    "import": _l("Impor panitia"),
+    "walkin": _l("Datang langsung"),
+    "zoom_report": _l("Laporan Zoom"),
+    "api": _l("API"),
+}
+
+# The participant fields as people name them (import errors, the import template, exports).
+FIELD_LABELS = {
+    "full_name": _l("Nama lengkap"),
+    "email": _l("Email"),
+    "phone": _l("Nomor HP"),
+    "employment_status": _l("Status kepegawaian"),
+    "nip": _l("NIP"),
+    "rank": _l("Pangkat/golongan"),
+    "position": _l("Jabatan"),
+    "institution_type": _l("Jenis instansi"),
+    "institution_name": _l("Instansi"),
+    "work_unit": _l("Unit kerja"),
+    "province_code": _l("Provinsi"),
+    "regency_code": _l("Kabupaten/kota"),
+    "mode": _l("Cara mengikuti"),
+    "consent": _l("Persetujuan"),
+    "file": _l("Berkas"),
+}
+
+
+def label(labels: dict, code: str | None) -> str:
+    """The label of a code for people; an unknown code shows as itself rather than vanishing."""
+    if not code:
+        return ""
+    return str(labels[code]) if code in labels else code
+
+
 # PNS pangkat/golongan, 17 steps (PP 99/2000); PPPK and non-ASN may type their own.
 RANKS = (
     "Juru Muda (I/a)", "Juru Muda Tingkat I (I/b)", "Juru (I/c)", "Juru Tingkat I (I/d)",

@@ -8,9 +8,10 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from bimtek.core.codes import format_code
 from bimtek.core.mail import send_email
 from bimtek.core.time import utcnow
-from bimtek.i18n import format_clock, format_datetime_long, format_long_date
+from bimtek.i18n import format_clock, format_date_range, format_event_when
 from bimtek.registration import services
 from bimtek.registration.ics import event_ics
 from bimtek.registration.labels import MODE_LABELS, STATUS_LABELS
@@ -52,7 +53,7 @@ def ticket_pdf_for(reg: Registration) -> bytes | None:
     event = reg.event
     info = TicketInfo(
         event_title=event.title,
-        when=format_datetime_long(event.starts_at, event.timezone, "id"),
+        when=format_event_when(event.starts_at, event.ends_at, event.timezone, "id"),
         venue=venue_text(event),
         full_name=reg.full_name,
         institution=reg.institution_name,
@@ -89,9 +90,9 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
             "kind": kind,
             "manage_url": external_url("registration.manage", token=reg.manage_token),
             "event_url": external_url("events.public_detail", slug=event.slug),
-            "when": format_datetime_long(event.starts_at, event.timezone, "id"),
+            "when": format_event_when(event.starts_at, event.ends_at, event.timezone, "id"),
             "until": format_clock(event.ends_at, event.timezone, "id"),
-            "date": format_long_date(event.starts_at, event.timezone, "id"),
+            "date": format_date_range(event.starts_at, event.ends_at, event.timezone, "id"),
             "venue": venue_text(event),
             "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
             "mode_label": str(MODE_LABELS.get(reg.mode, reg.mode)),
@@ -108,3 +109,22 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
         subject = _(SUBJECTS[kind], title=event.title) if kind in SUBJECTS else kind
         template = TEMPLATES.get(kind, "registration_confirmed")
         return send_email(reg.email, subject, template, attachments, **ctx)
+
+
+LINKS_SUBJECT = "Tautan kelola pendaftaran Anda di Bimtek"
+
+
+def send_links_email(regs: list[Registration]) -> bool:
+    """One email to the address of ``regs`` with every event's manage link ("Lupa tautan?")."""
+    with force_locale("id"):
+        items = [
+            {
+                "title": reg.event.title,
+                "when": format_event_when(reg.event.starts_at, reg.event.ends_at, reg.event.timezone, "id"),
+                "code": format_code(reg.code),
+                "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
+                "manage_url": external_url("registration.manage", token=reg.manage_token),
+            }
+            for reg in regs
+        ]
+        return send_email(regs[0].email, _(LINKS_SUBJECT), "registration_links", name=regs[0].full_name, items=items)

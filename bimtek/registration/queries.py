@@ -15,7 +15,14 @@ from bimtek.registration.models import Registration
 from bimtek.registration.services.changes import STAFF_EDITABLE
 from bimtek.registration.services.search import counts, find_participants
 
-__all__ = ["counts", "find_participants", "registration_json", "registrations_by_id"]
+__all__ = ["counts", "find_participants", "registration_json", "registrations_by_id", "status_label"]
+
+
+def status_label(status: str) -> str:
+    """The readable label of a registration status ("Dibatalkan"), in the current language."""
+    from bimtek.registration.labels import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from bimtek.core.spreadsheet import safe_cell
 
-__all__ = ["ImportFileError", "neutralize", "read_table", "write_csv", "write_xlsx"]
+__all__ = ["ImportFileError", "column_widths", "neutralize", "read_table", "template_xlsx", "write_csv", "write_xlsx"]
 
 MAX_ROWS = 20000
 
@@ -42,15 +42,65 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "Peserta") -> bytes:
-    """An XLSX workbook with one sheet; every text cell is stored as text (data_type "s"), never a formula."""
-    from openpyxl import Workbook
+MIN_WIDTH, MAX_WIDTH = 6, 60
 
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
+    """A width per column (in characters) that fits its longest cell, between MIN_WIDTH and MAX_WIDTH."""
+    widths = [len(str(h)) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], len("" if value is None else str(value)))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "Peserta") -> bytes:
+    """An XLSX workbook with one sheet, ready to read: columns as wide as their content, the header row
+    frozen and filterable. Every text cell is stored as text (data_type "s"), never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    body = [[neutralize(v) for v in row] for row in rows]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
+    # A write-only sheet takes its layout before the first row.
+    for i, width in enumerate(column_widths(headers, body), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(body) + 1}"
     ws.append([neutralize(h) for h in headers])
-    for row in rows:
-        ws.append([neutralize(v) for v in row])
+    for row in body:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_xlsx(headers: Sequence[str], notes: Sequence[Sequence[str]]) -> bytes:
+    """An empty import sheet (only the header row, frozen) and a second sheet "Petunjuk" explaining each
+    column with an example. The import reads the first sheet only, so the examples are never imported."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Peserta"
+    ws.append([neutralize(h) for h in headers])
+    for i, width in enumerate(column_widths(headers, [n[1:] for n in notes]), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(width, 30)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("Petunjuk")
+    guide.append(["Kolom", "Cara mengisi", "Contoh"])
+    for row in notes:
+        guide.append([neutralize(v) for v in row])
+    for i, width in enumerate(column_widths(["Kolom", "Cara mengisi", "Contoh"], notes), start=1):
+        guide.column_dimensions[get_column_letter(i)].width = width
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

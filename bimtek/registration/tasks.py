@@ -22,6 +22,21 @@ def email_registration(registration_id: int, kind: str) -> bool:
     return send_registration_email(reg, kind)
 
 
+@task(retries=2, retry_delay=30)
+def email_links(email: str) -> bool:
+    """ "Lupa tautan?": one email to an address listing the manage link of each of its registrations.
+
+    Nothing is sent (and nothing logged) when the address has no registration.
+    """
+    from bimtek.registration.notify import send_links_email
+    from bimtek.registration.services import registrations_by_email
+
+    regs = registrations_by_email(email)
+    if not regs:
+        return False
+    return send_links_email(regs)
+
+
 def _email_each(job: Job, send) -> None:
     """Run ``send(registration) -> bool`` for every registration of a job, recording progress per batch.
 
@@ -41,18 +56,35 @@ def _email_each(job: Job, send) -> None:
         progress(job, done=done, failed=failed)
 
 
+def placeholder_values(reg: Registration) -> dict[str, str]:
+    """What {nama}, {kode} and {tautan} mean for one recipient."""
+    from bimtek.registration.notify import external_url
+
+    return {
+        "nama": reg.full_name,
+        "kode": reg.code,
+        "tautan": external_url("registration.manage", token=reg.manage_token),
+    }
+
+
+def send_bulk_message(reg: Registration, subject: str, body: str, *, to: str | None = None) -> bool:
+    """The organizer's message with its placeholders filled for ``reg``, sent to ``to`` (default: reg)."""
+    from bimtek.registration.placeholders import fill
+
+    values = placeholder_values(reg)
+    return send_email(
+        to or reg.email, fill(subject, values), "registration_bulk", reg=reg, event=reg.event,
+        body=fill(body, values), manage_url=values["tautan"],
+    )  # fmt: skip
+
+
 @job_task("registration.bulk_email")
 def bulk_email(job: Job) -> None:
     """Write one organizer message to each registration in the job, recording progress as it goes."""
-    from bimtek.registration.notify import external_url
-
     subject, body = job.params.get("subject", ""), job.params.get("body", "")
 
     def send(reg: Registration) -> bool:
-        return send_email(
-            reg.email, subject, "registration_bulk", reg=reg, event=reg.event, body=body,
-            manage_url=external_url("registration.manage", token=reg.manage_token),
-        )  # fmt: skip
+        return send_bulk_message(reg, subject, body)
 
     _email_each(job, send)
 

@@ -15,9 +15,16 @@ from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.reference import regions
-from bimtek.registration import services, tasks
+from bimtek.registration import services, tasks, timeline
 from bimtek.registration.forms import ActionForm, DataRequestForm, FilterForm, ParticipantForm
-from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, STATUS_LABELS
+from bimtek.registration.labels import (
+    EMPLOYMENT_LABELS,
+    INSTITUTION_LABELS,
+    MODE_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    label,
+)
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
 from bimtek.registration.views_public import form_context, region_names, register_from_form
@@ -111,10 +118,11 @@ def detail(obj: Registration):
         select(DataRequest).where(DataRequest.registration_id == reg.id).order_by(DataRequest.created_at)
     ).all()
     return render_template(
-        "registration/detail.html", event=reg.event, reg=reg, history=audit.history("registration", reg.id),
+        "registration/detail.html", event=reg.event, reg=reg, timeline=timeline.build(reg),
         questions=services.event_questions(reg.event_id), data_requests=requests_, province=province,
         regency=regency, nip_display=format_nip(reg.nip) if reg.nip else "", status_labels=STATUS_LABELS,
         mode_labels=MODE_LABELS, employment_labels=EMPLOYMENT_LABELS, institution_labels=INSTITUTION_LABELS,
+        source_label=label(SOURCE_LABELS, reg.source),
     )  # fmt: skip
 
 

@@ -20,12 +20,13 @@ from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.jobs import start_job
 from bimtek.nav import add_event_tab
-from bimtek.registration import services, tasks
+from bimtek.registration import placeholders, services, tasks
 from bimtek.registration.forms import BulkEmailForm, ImportForm, QuestionForm
+from bimtek.registration.labels import FIELD_LABELS, MODE_LABELS
 from bimtek.registration.models import Registration, RegistrationQuestion
 from bimtek.registration.services import export as exporting
 from bimtek.registration.services import imports
-from bimtek.registration.spreadsheet import write_csv, write_xlsx
+from bimtek.registration.spreadsheet import template_xlsx, write_csv, write_xlsx
 from bimtek.registration.views_manage import filter_args, link_args
 from bimtek.registration.views_public import send_answer_file
 
@@ -65,7 +66,8 @@ def _upload_path(event, token: str, create: bool = False) -> Path:
 @event_view("manage")
 def import_participants(event):
     """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
-    ctx = {"event": event, "aliases": imports.ALIASES, "errors": {}, "preview": None}
+    ctx = {"event": event, "columns": imports.TEMPLATE_COLUMNS, "errors": {}, "preview": None,
+           "field_labels": FIELD_LABELS, "mode_labels": MODE_LABELS}  # fmt: skip
     if request.method == "GET":
         return render_template("registration/import.html", **ctx)
     form = ImportForm(request.form)
@@ -84,6 +86,16 @@ def import_participants(event):
     _upload_path(event, token, create=True).write_bytes(content)
     ctx.update(preview=preview, token=token, filename=upload.filename, default_mode=default_mode)
     return render_template("registration/import.html", **ctx)
+
+
+@login_required
+@event_view("manage")
+def import_template(event):
+    """An empty XLSX with the columns the import reads, and a sheet explaining each one."""
+    cols = imports.TEMPLATE_COLUMNS
+    body = template_xlsx([_(h) for _f, h, _n, _e in cols], [(_(h), _(n) if n else "", e) for _f, h, n, e in cols])
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="templat-impor-peserta.xlsx"'})  # fmt: skip
 
 
 @login_required
@@ -130,17 +142,30 @@ def bulk_email(event):
     if not args.get("status"):
         conds.append(Registration.status.in_(services.ACTIVE_STATUSES))
     ids = db.session.scalars(select(Registration.id).where(*conds).order_by(Registration.id)).all()
-    errors = {}
+    errors, preview = {}, None
     if request.method == "POST":
         subject = (form.subject.data or "").strip()
         body = (form.body.data or "").strip()
+        action = form.action.data if form.action.data in ("preview", "test") else "send"
         if not subject or len(subject) > 200:
             errors["subject"] = _("Subjek wajib diisi (maksimal 200 karakter).")
         if not body:
             errors["body"] = _("Isi pesan wajib diisi.")
         if not ids:
             errors["_form"] = _("Tidak ada penerima yang cocok dengan filter.")
-        if not errors:
+        typos = placeholders.unknown(subject + "\n" + body)
+        if typos:
+            errors["body"] = _("Placeholder tidak dikenal: %(names)s. Gunakan {nama}, {kode}, atau {tautan}.",
+                               names=", ".join(typos))  # fmt: skip
+        if not errors and action == "preview":
+            preview = _preview(event, db.session.get(Registration, ids[0]), subject, body)
+        elif not errors and action == "test":
+            first = db.session.get(Registration, ids[0])
+            tasks.send_bulk_message(first, _("[Uji] %(subject)s", subject=subject), body, to=current_user.email)
+            db.session.commit()
+            flash(_("Email uji dikirim ke %(email)s (diisi dengan data %(name)s).",
+                    email=current_user.email, name=first.full_name), "success")  # fmt: skip
+        elif not errors:
             job = start_job("registration.bulk_email", event_id=event.id, total=len(ids), user=current_user,
                             params={"subject": subject, "body": body, "registration_ids": list(ids), "filters": args})  # fmt: skip
             audit.record("registration.bulk_email", event_id=event.id, details={"count": len(ids), "filters": args})
@@ -148,7 +173,16 @@ def bulk_email(event):
             tasks.bulk_email(job.id)
             return redirect(url_for("registration.job_progress", event_id=event.id, job_id=job.id), 303)
     return render_template("registration/bulk_email.html", event=event, args=args, link_args=link_args(args),
-                           count=len(ids), errors=errors, values=request.form), (422 if errors else 200)  # fmt: skip
+                           count=len(ids), errors=errors, values=request.form, preview=preview,
+                           placeholders=placeholders.PLACEHOLDERS), (422 if errors else 200)  # fmt: skip
+
+
+def _preview(event, reg, subject: str, body: str) -> dict:
+    """The message as its first recipient will read it (subject and the text part of the email)."""
+    values = tasks.placeholder_values(reg)
+    text = render_template("emails/registration_bulk.txt", reg=reg, event=event,
+                           body=placeholders.fill(body, values), manage_url=values["tautan"])  # fmt: skip
+    return {"to": reg.full_name, "subject": placeholders.fill(subject, values), "text": text}
 
 
 @login_required

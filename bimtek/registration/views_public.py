@@ -19,7 +19,15 @@ from bimtek.events.models import Event
 from bimtek.extensions import db, limiter
 from bimtek.reference import regions
 from bimtek.registration import notify, services, tasks
-from bimtek.registration.forms import CancelForm, DeletionForm, ModeForm, NameForm, ParticipantForm, ResendLinkForm
+from bimtek.registration.forms import (
+    CancelForm,
+    DeletionForm,
+    ForgotLinkForm,
+    ModeForm,
+    NameForm,
+    ParticipantForm,
+    ResendLinkForm,
+)
 from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, RANKS, STATUS_LABELS
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
@@ -168,6 +176,25 @@ def resend_link(slug: str):
     if reg is not None:
         tasks.email_registration(reg.id, "manage_link")
     return render_template("registration/link_sent.html", event=event)
+
+
+@throttle
+def forgot_link():
+    """ "Lupa tautan?": email every manage link of an address; the same answer whether or not it is known."""
+    form = ForgotLinkForm(request.form)
+    event = None
+    slug = request.args.get("e", "")
+    if slug:
+        event = db.session.scalar(select(Event).where(Event.slug == slug[:200]))
+        event = event if event is not None and event.is_public else None
+    if request.method == "GET":
+        return render_template("registration/forgot.html", form=form, event=event, error=None)
+    email = form.email.data or ""
+    if "@" not in email or len(email) > 254:
+        error = _("Tuliskan alamat email yang Anda pakai saat mendaftar.")
+        return render_template("registration/forgot.html", form=form, event=event, error=error), 422
+    tasks.email_links(email)
+    return render_template("registration/forgot.html", form=form, event=event, sent=True, error=None)
 
 
 def regions_json(code: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bimtek.core.pdfkit.formats import clock, long_date, number, short_date, to_local
+from bimtek.core.pdfkit.formats import clock, date_range, number, short_date, to_local
 
 __all__ = ["NARRATIVE", "SECTIONS", "comments_deduplicated", "defaults", "narrative", "schedule_rows",
            "speaker_rows", "when_where"]  # fmt: skip
@@ -58,7 +58,7 @@ def defaults(report: dict, *, organizer: str = "") -> dict[str, str]:
             f"daring, dari {number(summ['registrations'])} pendaftar."
         ),
         "results": "Kegiatan terlaksana sesuai agenda pada "
-                   f"{long_date(ev['starts_at'], tz)} di {place} {_mode_text(ev)}.",
+                   f"{date_range(ev['starts_at'], ev['ends_at'], tz)} di {place} {_mode_text(ev)}.",
         "conclusions": "Kegiatan berjalan dengan baik. Saran peserta dihimpun dari evaluasi dan menjadi bahan "
                        "perbaikan penyelenggaraan berikutnya.",
         "closing": "Demikian laporan ini disusun sebagai pertanggungjawaban pelaksanaan kegiatan. "
@@ -127,7 +127,7 @@ def when_where(report: dict) -> list[tuple[str, str]]:
     ev = report["event"]
     tz = ev["timezone"]
     place = ", ".join(x for x in (ev["venue_name"], ev["city"], ev["province"]) if x) or "–"
-    return [("Hari/tanggal", long_date(ev["starts_at"], tz)),
+    return [("Hari/tanggal", date_range(ev["starts_at"], ev["ends_at"], tz)),
             ("Waktu", f"pukul {clock(ev['starts_at'], tz)[:5]} – {clock(ev['ends_at'], tz)}"),
             ("Tempat", place), ("Pelaksanaan", _mode_text(ev)),
             ("Jumlah jam pelajaran", f"{number(ev['jp_total'])} JP")]  # fmt: skip

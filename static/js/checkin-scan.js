@@ -388,14 +388,23 @@
     items.forEach(function (r) {
       var li = document.createElement("li");
       var text = document.createElement("span");
-      text.textContent = r.name + " · " + (r.institution || "") + " · " + r.code + (r.status && r.status !== "confirmed" ? " (" + r.status + ")" : "");
-      var btn = document.createElement("button");
-      btn.type = "button";
-      btn.className = "btn small primary";
-      btn.textContent = T.checkin;
-      btn.addEventListener("click", function () { list.textContent = ""; submitScan(r.code, "manual"); });
+      // Only a confirmed registration gets a Check-in button; others show their status label instead.
+      var usable = r.can_check_in !== false;
+      text.textContent = r.name + " · " + (r.institution || "") + " · " + r.code;
       li.appendChild(text);
-      li.appendChild(btn);
+      if (usable) {
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "btn small primary";
+        btn.textContent = T.checkin;
+        btn.addEventListener("click", function () { list.textContent = ""; submitScan(r.code, "manual"); });
+        li.appendChild(btn);
+      } else {
+        var badge = document.createElement("span");
+        badge.className = "badge status-closed";
+        badge.textContent = r.status_label || T.not_usable;
+        li.appendChild(badge);
+      }
       list.appendChild(li);
     });
   }

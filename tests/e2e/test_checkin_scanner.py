@@ -207,6 +207,14 @@ def test_usb_wedge_typed_code_and_search(browser, world):
     page.keyboard.type(world["tickets"]["cancel"])
     page.keyboard.press("Enter")
     assert "DIBATALKAN" in wait_answer(page, "bad")
+    dismiss(page)
+    # A cancelled person found by name shows their status, with no Check-in button to press.
+    page.keyboard.type("batal datang")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results .badge")
+    results = page.inner_text("#search-results")
+    assert "Batal Datang" in results and "Dibatalkan" in results and "cancelled" not in results
+    assert page.locator("#search-results button").count() == 0
     assert checkins_of(world, "wedge") == [("scan", True, [])]
     assert checkins_of(world, "search") == [("manual", True, [])]
     context.close()

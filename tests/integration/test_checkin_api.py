@@ -290,6 +290,10 @@ def test_log_stats_sync_and_search(client, setup):
     assert [r["code"] for r in found] == [a.code]
     found = client.get(f"/api/v1/events/{event.id}/checkin-search?q=kota batam", headers=h).get_json()["items"]
     assert [r["code"] for r in found] == [a.code]
+    [cancelled] = client.get(f"/api/v1/events/{event.id}/checkin-search?q={c.code}", headers=h).get_json()["items"]
+    assert (cancelled["status_label"], cancelled["can_check_in"]) == ("Dibatalkan", False)
+    [usable] = client.get(f"/api/v1/events/{event.id}/checkin-search?q={a.code}", headers=h).get_json()["items"]
+    assert (usable["status_label"], usable["can_check_in"]) == ("Terkonfirmasi", True)
     assert (
         client.get(f"/api/v1/events/{event.id}/checkin-search?q={a.code}", headers=h).get_json()["items"][0]["id"]
         == a.id

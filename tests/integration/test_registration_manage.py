@@ -168,7 +168,8 @@ def test_organizer_actions_are_audited(client):
     subjects = [m.subject for m in outbox()]
     assert any(s.startswith("Pendaftaran disetujui") for s in subjects)
     page = client.get(f"/manage/registrations/{a.id}").get_data(as_text=True)
-    assert "registration.mode_change" in page
+    assert "Cara mengikuti diubah" in page and "Email konfirmasi dikirim ulang" in page
+    assert "registration.mode_change" not in page  # labels, never audit codes
     reject = make_registration(event)
     client.post(f"/manage/registrations/{reject.id}/action", data={"action": "reject"})
     db.session.refresh(reject)

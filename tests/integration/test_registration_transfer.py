@@ -40,7 +40,7 @@ def test_export_csv_and_xlsx_neutralise_formulas(client, organizer):
     online = client.get(url, query_string={"format": "xlsx", "columns": cols, "mode": "online"})
     ws = load_workbook(io.BytesIO(online.data)).active
     assert [c.value for c in ws[2]] == ["Ni Luh Putu Ayu Sri Dewi", "Pranata Humas", "Pemerintah Provinsi Kepulauan Riau",
-                                        "Biro Administrasi Pimpinan", "online"]  # fmt: skip
+                                        "Biro Administrasi Pimpinan", "Daring (Zoom)"]  # fmt: skip
     assert ws.max_row == 2
     full = load_workbook(io.BytesIO(client.get(url, query_string={"format": "xlsx", "columns": cols}).data)).active
     cell = next(c for row in full.iter_rows(min_row=2) for c in row if "HYPERLINK" in str(c.value))
@@ -70,7 +70,7 @@ def test_import_previews_then_saves_valid_rows(client, organizer):
                        content_type="multipart/form-data")  # fmt: skip
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "3 baris siap diimpor" in page and "3 baris salah" in page
-    assert "nip:" in page and "Email sudah terdaftar" in page
+    assert "<strong>NIP</strong>:" in page and "nip:" not in page and "Email sudah terdaftar" in page
     assert db.session.query(Registration).count() == 1  # nothing saved yet
     token = page.split('name="token" value="')[1].split('"')[0]
     done = client.post(url + "/confirm", data={"token": token, "filename": "undangan.csv", "default_mode": "onsite"})

@@ -122,3 +122,15 @@ def test_signature_block_always_shares_the_page_of_the_last_row(count):
     assert_page_numbers(pdf)
     assert_nips_whole(pdf, ["196608011988031001"])
     assert_inside_page(pdf)
+
+
+def test_date_range_writes_a_multi_day_span_once():
+    from datetime import date
+
+    from bimtek.core.pdfkit.formats import date_range
+
+    assert date_range(date(2022, 8, 25), date(2022, 8, 26)) == "Kamis–Jumat, 25–26 Agustus 2022"
+    assert date_range(date(2022, 8, 31), date(2022, 9, 1)) == "Rabu–Kamis, 31 Agustus–1 September 2022"
+    assert date_range(date(2022, 8, 25), date(2022, 8, 25)) == "Kamis, 25 Agustus 2022"
+    assert date_range(date(2022, 8, 25), date(2022, 8, 26), locale="en") == "Thursday–Friday, 25–26 August 2022"
+    assert date_range(date(2025, 12, 31), date(2026, 1, 1)) == "Rabu, 31 Desember 2025 – Kamis, 1 Januari 2026"

@@ -35,7 +35,7 @@ PURE_MODULES = {
     "attendance/presensi_codes", "attendance/zoom_csv", "attendance/zoom_dates", "attendance/zoom_webhook",
     "certificates/numbering", "certificates/pdf", "certificates/signing",
     "checkin/pdf", "checkin/recap",
-    "core/codes", "core/pagecache", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
+    "core/codes", "core/pagecache", "core/pdfkit", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
     "evaluation/aggregate", "evaluation/scoring",
     "learning/questionsheet", "learning/scoring", "learning/windows",
     "materials/filecheck", "materials/release",
@@ -43,7 +43,7 @@ PURE_MODULES = {
     "reference/regions",
     "registration/channels", "registration/ics", "registration/names", "registration/nip", "registration/phone",
     "registration/spreadsheet", "registration/ticket_pdf", "registration/uploads",
-    "reports/charts", "reports/figures", "reports/pdf", "reports/xlsx",
+    "reports/charts", "reports/figures", "reports/laporan", "reports/pdf", "reports/xlsx",
 }  # fmt: skip
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "bimtek.extensions")
 

@@ -80,3 +80,17 @@ def refresh_verdicts(event_id: int, registration_ids: list[int] | None = None) -
     if db.session.scalar(select(EligibilityRule.id).where(EligibilityRule.event_id == event_id)) is None:
         return
     verdicts.compute_verdicts(db.session.get(Event, event_id), registration_ids=registration_ids)
+
+
+def copy_rule(source_event_id: int, target: Event) -> bool:
+    """Give ``target`` the eligibility rule of another event (thresholds only: no verdicts); False if none."""
+    row = db.session.scalar(select(EligibilityRule).where(EligibilityRule.event_id == source_event_id))
+    if row is None:
+        return False
+    db.session.add(EligibilityRule(
+        event_id=target.id, min_session_percent=row.min_session_percent, min_sessions=row.min_sessions,
+        min_total_jp=row.min_total_jp, require_presensi_windows=row.require_presensi_windows,
+        require_evaluation=row.require_evaluation, jp_minutes=row.jp_minutes,
+    ))  # fmt: skip
+    db.session.flush()
+    return True

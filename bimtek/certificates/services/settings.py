@@ -185,3 +185,21 @@ def template_spec(settings: CertificateSettings) -> TemplateSpec | None:
         background_jpeg_path=stored_path(settings.background_image),
         fields=layout_fields(settings.layout or DEFAULT_LAYOUT),
     )
+
+
+def copy_settings(source_event_id: int, target: Event) -> bool:
+    """Give ``target`` another event's certificate design: numbering pattern, signatory, template, layout and
+    images (the stored files are shared read-only; an upload replaces the path, never the file). The issue
+    date is left blank (the last day of the new event) and numbering starts again: no certificates copied."""
+    old = db.session.scalar(select(CertificateSettings).where(CertificateSettings.event_id == source_event_id))
+    if old is None:
+        return False
+    db.session.add(CertificateSettings(
+        event_id=target.id, number_pattern=old.number_pattern, series_code=old.series_code,
+        signatory_name=old.signatory_name, signatory_nip=old.signatory_nip, signatory_title=old.signatory_title,
+        issue_place=old.issue_place, issue_date=None, signature_image=old.signature_image,
+        logo_image=old.logo_image, template=old.template, background_image=old.background_image,
+        layout=dict(old.layout or {}), back_page=old.back_page,
+    ))  # fmt: skip
+    db.session.flush()
+    return True

@@ -20,6 +20,7 @@ from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.registration.names import name_search_key
+from bimtek.registration.queries import status_label
 
 
 def registration_json(reg: Registration) -> dict:
@@ -32,6 +33,8 @@ def registration_json(reg: Registration) -> dict:
         "work_unit": reg.work_unit,
         "mode": reg.mode,
         "status": reg.status,
+        "status_label": status_label(reg.status),
+        "can_check_in": reg.status == "confirmed",
     }
 
 

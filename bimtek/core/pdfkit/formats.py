@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-__all__ = ["NBSP", "clock", "group_code", "long_date", "nip_text", "number", "short_date", "to_local"]
+__all__ = ["NBSP", "clock", "date_range", "group_code", "long_date", "nip_text", "number", "short_date", "to_local"]
 
 NBSP = "\u00a0"
 _SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -41,6 +41,25 @@ def long_date(value: date | datetime | str, tz: str = "Asia/Jakarta") -> str:
     if isinstance(value, (datetime, str)):
         value = to_local(value, tz)
     return format_date(value, "EEEE, d MMMM y", locale="id")
+
+
+def date_range(
+    start: date | datetime | str, end: date | datetime | str, tz: str = "Asia/Jakarta", locale: str = "id"
+) -> str:
+    """A multi-day span written once: "Kamis–Jumat, 25–26 Agustus 2022"; one day as ``long_date``.
+
+    Across months "Rabu–Kamis, 31 Agustus–1 September 2022"; across years both dates in full.
+    """
+    a = to_local(start, tz).date() if isinstance(start, (datetime, str)) else start
+    b = to_local(end, tz).date() if isinstance(end, (datetime, str)) else end
+    if b <= a:
+        return format_date(a, "EEEE, d MMMM y", locale=locale)
+    days = f"{format_date(a, 'EEEE', locale=locale)}–{format_date(b, 'EEEE', locale=locale)}"
+    if a.year != b.year:
+        return f"{format_date(a, 'EEEE, d MMMM y', locale=locale)} – {format_date(b, 'EEEE, d MMMM y', locale=locale)}"
+    if a.month != b.month:
+        return f"{days}, {format_date(a, 'd MMMM', locale=locale)}–{format_date(b, 'd MMMM y', locale=locale)}"
+    return f"{days}, {a.day}–{format_date(b, 'd MMMM y', locale=locale)}"
 
 
 def short_date(value: date | datetime | str, tz: str = "Asia/Jakarta") -> str:

@@ -22,7 +22,7 @@ from bimtek.registration.services.changes import (
     update_name,
 )
 from bimtek.registration.services.data_rights import close_data_request, my_data, request_deletion
-from bimtek.registration.services.questions import add_question, delete_question, event_questions
+from bimtek.registration.services.questions import add_question, copy_questions, delete_question, event_questions
 from bimtek.registration.services.register import (
     CONSENT_VERSION,
     DUPLICATE,
@@ -34,6 +34,7 @@ from bimtek.registration.services.register import (
     new_ticket_id,
     register,
     register_many,
+    registrations_by_email,
 )
 from bimtek.registration.services.search import (
     COUNT_CAP,
@@ -79,10 +80,10 @@ __all__ = [
     "registration_json",
     "ACTIVE_STATUSES", "CONSENT_VERSION", "COUNT_CAP", "DUPLICATE", "MODE_FULL", "PARTICIPANT_FIELDS",
     "SEARCH_FIELDS", "STAFF_EDITABLE", "STORED_FILE", "TRANSITIONS", "Outcome", "RegistrationInput",
-    "_name_order", "action_for_target", "add_question", "approve", "cancel_registration", "check_open",
+    "_name_order", "action_for_target", "add_question", "copy_questions", "approve", "cancel_registration", "check_open",
     "clean_answers", "close_data_request", "counts", "create_registration", "delete_question", "event_questions",
     "find_duplicate", "find_participants", "find_registered", "lock", "my_data", "new_ticket_id", "promote",
-    "promote_waitlist", "register", "register_many", "reissue_ticket", "reject", "release_seat",
+    "promote_waitlist", "register", "register_many", "registrations_by_email", "reissue_ticket", "reject", "release_seat",
     "request_deletion", "search", "search_conditions", "staff_update", "switch_mode", "take_seat", "take_seats",
     "ticket_text", "transition", "update_name", "validate_participant",
 ]  # fmt: skip

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.core import audit
@@ -9,6 +12,14 @@ from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.reference import regions
+from bimtek.registration.labels import (
+    EMPLOYMENT_LABELS,
+    INSTITUTION_LABELS,
+    MODE_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    label,
+)
 from bimtek.registration.models import Registration
 from bimtek.registration.services.questions import event_questions
 from bimtek.registration.services.search import _name_order, search_conditions
@@ -19,19 +30,20 @@ EXPORT_COLUMNS: dict[str, tuple[str, object]] = {
     "full_name": ("Nama lengkap", lambda r: r.full_name),
     "email": ("Email", lambda r: r.email),
     "phone": ("Nomor HP", lambda r: r.phone),
-    "employment_status": ("Status kepegawaian", lambda r: r.employment_status),
+    "employment_status": ("Status kepegawaian", lambda r: label(EMPLOYMENT_LABELS, r.employment_status)),
     "nip": ("NIP", lambda r: r.nip or ""),
     "rank": ("Pangkat/golongan", lambda r: r.rank),
     "position": ("Jabatan", lambda r: r.position),
-    "institution_type": ("Jenis instansi", lambda r: r.institution_type),
+    "institution_type": ("Jenis instansi", lambda r: label(INSTITUTION_LABELS, r.institution_type)),
     "institution_name": ("Instansi", lambda r: r.institution_name),
     "work_unit": ("Unit kerja", lambda r: r.work_unit),
     "province": ("Provinsi", lambda r: _province_name(r.province_code)),
     "regency": ("Kabupaten/kota", lambda r: _regency_name(r.regency_code)),
-    "mode": ("Cara mengikuti", lambda r: r.mode),
-    "status": ("Status", lambda r: r.status),
-    "source": ("Sumber", lambda r: r.source),
-    "created_at": ("Terdaftar (UTC)", lambda r: as_utc(r.created_at).strftime("%Y-%m-%d %H:%M:%S")),
+    "mode": ("Cara mengikuti", lambda r: label(MODE_LABELS, r.mode)),
+    "status": ("Status", lambda r: label(STATUS_LABELS, r.status)),
+    "source": ("Sumber", lambda r: label(SOURCE_LABELS, r.source)),
+    # The zone is the event's (WIB/WITA/WIT): export_rows fills in the getter and the header.
+    "created_at": ("Waktu mendaftar", None),
 }
 DEFAULT_EXPORT = ("code", "full_name", "nip", "rank", "position", "institution_name", "mode", "status")
 
@@ -55,7 +67,10 @@ def export_rows(event: Event, args: dict, columns: list[str], *, actor) -> tuple
     columns = [c for c in columns if c in EXPORT_COLUMNS or c == "answers"] or list(DEFAULT_EXPORT)
     questions = event_questions(event.id) if "answers" in columns else []
     getters = {**EXPORT_COLUMNS}
-    headers = {c: EXPORT_COLUMNS[c][0] for c in columns if c in EXPORT_COLUMNS}
+    headers = {c: _(EXPORT_COLUMNS[c][0]) for c in columns if c in EXPORT_COLUMNS}
+    zone = ZoneInfo(event.timezone or "Asia/Jakarta")
+    getters["created_at"] = (None, lambda r: as_utc(r.created_at).astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    headers["created_at"] = _("Terdaftar (%(zone)s)", zone=regions.zone_abbreviation(zone.key))
     if "answers" in columns:
         # One column per extra question, after the chosen standard columns.
         columns = [c for c in columns if c != "answers"] + [f"q{q.id}" for q in questions]

@@ -43,12 +43,35 @@ ALIASES = {
 }
 HEADER_ALIASES = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _MODES = {"onsite": "onsite", "luring": "onsite", "offline": "onsite", "tatap_muka": "onsite",
-          "online": "online", "daring": "online", "zoom": "online"}  # fmt: skip
+          "luring_tatap_muka": "onsite", "online": "online", "daring": "online", "zoom": "online",
+          "daring_zoom": "online"}  # fmt: skip
 _EMPLOYMENT = {"pns": "pns", "pppk": "pppk", "non_asn": "non_asn", "nonasn": "non_asn", "non": "non_asn"}
 _INSTITUTION = {"pusat": "pusat", "pemerintah_pusat": "pusat", "kementerian": "pusat", "lembaga": "pusat",
+                "pemerintah_pusat_kementerian_lembaga": "pusat",
                 "provinsi": "provinsi", "pemerintah_provinsi": "provinsi", "kabkota": "kabkota",
                 "kabupaten_kota": "kabkota", "pemerintah_kabupaten_kota": "kabkota", "diskominfo": "diskominfo",
-                "dinas_kominfo": "diskominfo", "lainnya": "lainnya"}  # fmt: skip
+                "dinas_kominfo": "diskominfo", "lainnya": "lainnya",
+                "lainnya_praktisi_bumn_perguruan_tinggi_masyarakat": "lainnya"}  # fmt: skip
+
+# Institution names whose type is obvious, tried in order (a Dinas Kominfo Provinsi is Diskominfo, not
+# provinsi; a Badan ... Daerah belongs to a region, so it is not obviously pusat and stays as typed).
+_OBVIOUS_TYPES = (
+    (("dinas_kominfo", "diskominfo", "dinas_komunikasi_dan_informatika", "dinas_komunikasi_informatika"), "diskominfo"),
+    (("pemerintah_provinsi", "pemprov", "sekretariat_daerah_provinsi"), "provinsi"),
+    (("pemerintah_kabupaten", "pemerintah_kota", "pemkab", "pemkot"), "kabkota"),
+    (("kementerian", "kemen", "badan", "lembaga", "sekretariat_negara", "sekretariat_kabinet"), "pusat"),
+)
+
+
+def infer_institution_type(name: str) -> str:
+    """The instansi type when the name makes it obvious ("Kementerian Keuangan" -> pusat), else ""."""
+    key = _key(name or "")
+    for prefixes, kind in _OBVIOUS_TYPES:
+        if any(key == p or key.startswith(p + "_") for p in prefixes):
+            if kind == "pusat" and "daerah" in key.split("_"):
+                return ""
+            return kind
+    return ""
 
 
 def _key(text: str) -> str:
@@ -111,7 +134,7 @@ def _normalise_row(row: dict, default_mode: str) -> dict:
     status = _key(row.get("employment_status", ""))
     out["employment_status"] = _EMPLOYMENT.get(status, status) or ("pns" if row.get("nip") else "non_asn")
     itype = _key(row.get("institution_type", ""))
-    out["institution_type"] = _INSTITUTION.get(itype, itype)
+    out["institution_type"] = _INSTITUTION.get(itype, itype) or infer_institution_type(row.get("institution_name", ""))
     out["province_code"] = _province_code(row.get("province_code", ""))
     out["regency_code"] = _regency_code(row.get("regency_code", ""), out["province_code"])
     return out
@@ -136,6 +159,26 @@ class ImportPreview:
     @property
     def invalid(self) -> list[ImportRow]:
         return [r for r in self.rows if r.clean is None]
+
+
+# The template offered on the import page: (field, header, how to fill it, example).
+TEMPLATE_COLUMNS = (
+    ("full_name", "Nama lengkap", "Dengan gelar, persis seperti di sertifikat", "Dr. Rina Hapsari, S.Sos., M.Si."),
+    ("email", "Email", "Alamat email aktif", "rina.hapsari@contoh.go.id"),
+    ("phone", "Nomor HP/WhatsApp", "08xx atau +62", "0812-3456-7890"),
+    ("employment_status", "Status kepegawaian", "PNS, PPPK, atau Non-ASN", "PNS"),
+    ("nip", "NIP", "18 angka; wajib untuk PNS dan PPPK", "19800101 200501 2 001"),
+    ("rank", "Pangkat/golongan", "Untuk PNS", "Penata (III/c)"),
+    ("position", "Jabatan", "", "Pranata Humas Ahli Muda"),
+    ("institution_type", "Jenis instansi",
+     "Pemerintah pusat, Pemerintah provinsi, Pemerintah kabupaten/kota, Dinas Kominfo, atau Lainnya; "
+     "boleh kosong bila jelas dari nama instansi", ""),
+    ("institution_name", "Instansi", "", "Kementerian Keuangan"),
+    ("work_unit", "Unit kerja", "", "Biro Komunikasi dan Layanan Informasi"),
+    ("province_code", "Provinsi", "Nama atau kode Kemendagri", "DKI Jakarta"),
+    ("regency_code", "Kabupaten/kota", "Nama atau kode Kemendagri", "Kota Jakarta Pusat"),
+    ("mode", "Cara mengikuti", "Luring atau Daring; kosong = pilihan di halaman impor", "Luring"),
+)  # fmt: skip
 
 
 def preview_import(event: Event, content: bytes, filename: str, *, default_mode: str, now: datetime) -> ImportPreview:

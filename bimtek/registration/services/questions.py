@@ -68,3 +68,15 @@ def delete_question(q: RegistrationQuestion, *, actor=None) -> None:
     audit.record("registration.question_delete", q, event_id=q.event_id, actor=actor, details={"label": q.label})
     db.session.delete(q)
     db.session.flush()
+
+
+def copy_questions(source_event_id: int, target: Event) -> int:
+    """Give ``target`` the extra form questions of another event (no answers: those belong to people)."""
+    count = 0
+    for q in event_questions(source_event_id):
+        db.session.add(RegistrationQuestion(event_id=target.id, position=q.position, label=q.label,
+                                            help_text=q.help_text, kind=q.kind, choices=list(q.choices or []),
+                                            required=q.required))  # fmt: skip
+        count += 1
+    db.session.flush()
+    return count

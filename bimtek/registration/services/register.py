@@ -217,3 +217,18 @@ def find_registered(event: Event, email: str, nip: str) -> Registration | None:
     return db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, or_(*conds)).limit(1)
     ).first()
+
+
+def registrations_by_email(email: str) -> list[Registration]:
+    """Every registration made with an email address (any event), newest event first, for "Lupa tautan?"."""
+    email_key = (email or "").strip().lower()
+    if not email_key:
+        return []
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.email_key == email_key)
+            .order_by(Event.starts_at.desc(), Registration.id)
+        )
+    )

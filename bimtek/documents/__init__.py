@@ -1,1 +1,0 @@
-"""Every printed document of an event in one command (`flask documents render`), so anyone can look at them."""
