@@ -75,6 +75,10 @@ openapi.schema(
             "min_total_jp": {"type": "number", "nullable": True},
             "require_presensi_windows": {"type": "boolean"},
             "require_evaluation": {"type": "boolean"},
+            "require_post_test_pass": {
+                "type": "boolean",
+                "description": "only kept when the event runs a post-test",
+            },
             "jp_minutes": {"type": "integer", "example": 45},
         },
     },

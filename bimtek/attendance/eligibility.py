@@ -27,6 +27,7 @@ class Rule:
     min_total_jp: float | None = None
     require_presensi_windows: bool = False
     require_evaluation: bool = False
+    require_post_test_pass: bool = False
     jp_minutes: int = 45
 
 
@@ -53,6 +54,7 @@ class ParticipantAttendance:
     # Venue stays whose exit was scanned: then the minutes count, not the whole session.
     venue_stays_by_session: dict[int, list[Interval]] = field(default_factory=dict)
     evaluation_done: bool = False
+    post_test_passed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,8 @@ def evaluate(rule: Rule, sessions: list[SessionInfo], attendance: ParticipantAtt
         )
     if rule.require_evaluation and not attendance.evaluation_done:
         reasons.append(Reason("evaluation_missing", "Evaluasi kegiatan belum diisi"))
+    if rule.require_post_test_pass and not attendance.post_test_passed:
+        reasons.append(Reason("post_test_not_passed", "Belum lulus post-test"))
     return Verdict(
         eligible=not reasons,
         reasons=reasons,

@@ -52,9 +52,10 @@ class RuleForm(FlaskForm):
     jp_minutes = StringField(filters=[_strip], default="")
     require_presensi_windows = BooleanField()
     require_evaluation = BooleanField()
+    require_post_test_pass = BooleanField()
 
     FIELDS = ("min_session_percent", "min_sessions", "min_total_jp", "jp_minutes", "require_presensi_windows",
-              "require_evaluation")  # fmt: skip
+              "require_evaluation", "require_post_test_pass")  # fmt: skip
 
     def values(self) -> dict:
         """The rule as the service reads it."""

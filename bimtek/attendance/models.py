@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -222,6 +223,7 @@ class EligibilityRule(db.Model):
     min_total_jp: Mapped[float | None] = mapped_column(Float)
     require_presensi_windows: Mapped[bool] = mapped_column(Boolean, default=False)
     require_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_post_test_pass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     jp_minutes: Mapped[int] = mapped_column(Integer, default=45)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

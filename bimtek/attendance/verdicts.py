@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from bimtek.attendance import eligibility
 from bimtek.attendance.batching import without_gc_pauses
@@ -24,6 +24,7 @@ from bimtek.errors import Invalid
 from bimtek.evaluation import queries as evaluation_queries
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.learning import queries as learning_queries
 from bimtek.registration.models import Registration
 
 SOURCE_LABELS = {"zoom_report": "Zoom", "zoom_webhook": "Webhook", "presensi": "Presensi", "venue": "Luring"}
@@ -45,6 +46,7 @@ def pure_rule(row: EligibilityRule | None, event: Event) -> eligibility.Rule:
         min_total_jp=row.min_total_jp,
         require_presensi_windows=row.require_presensi_windows,
         require_evaluation=row.require_evaluation,
+        require_post_test_pass=bool(row.require_post_test_pass),
         jp_minutes=row.jp_minutes or 45,
     )
 
@@ -88,6 +90,7 @@ def save_rule(event: Event, raw: dict, *, user=None) -> EligibilityRule:
     rule.min_total_jp = total_jp
     rule.require_presensi_windows = _flag(raw, "require_presensi_windows")
     rule.require_evaluation = _flag(raw, "require_evaluation")
+    rule.require_post_test_pass = _flag(raw, "require_post_test_pass") and learning_queries.has_post_test(event)
     rule.jp_minutes = jp_minutes
     rule.updated_by_id = getattr(user, "id", None)
     db.session.flush()
@@ -105,6 +108,7 @@ def rule_json(rule: EligibilityRule | None) -> dict:
         "min_total_jp": rule.min_total_jp,
         "require_presensi_windows": rule.require_presensi_windows,
         "require_evaluation": rule.require_evaluation,
+        "require_post_test_pass": bool(rule.require_post_test_pass),
         "jp_minutes": rule.jp_minutes,
     }
 
@@ -197,6 +201,8 @@ def collect(event: Event, registration_ids: list[int], *, now: datetime | None =
             sources[(rid, sid)].add("venue")
     for rid in evaluation_queries.completed(event) & wanted:
         attendance[rid].evaluation_done = True
+    for rid in learning_queries.post_test_passed(event) & wanted:
+        attendance[rid].post_test_passed = True
     return Collected(sessions, attendance, dict(sources))
 
 
@@ -298,8 +304,6 @@ def _compute(event: Event, *, user=None, now: datetime | None = None, only: list
 
 def last_computed(event: Event) -> datetime | None:
     """When the event's verdicts were last evaluated."""
-    from sqlalchemy import func
-
     return as_utc(
         db.session.scalar(
             select(func.max(EligibilityVerdict.computed_at)).where(EligibilityVerdict.event_id == event.id)

@@ -15,6 +15,7 @@ from bimtek.core.time import utcnow
 from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
 from bimtek.extensions import db
+from bimtek.learning import queries as learning_queries
 from bimtek.registration.models import Registration
 
 
@@ -42,7 +43,9 @@ def rule(event):
         except DomainError as err:
             db.session.rollback()
             errors = err.fields
-    return render_template("attendance/rule.html", event=event, values=values, errors=errors), (422 if errors else 200)
+    post_test = learning_queries.has_post_test(event)
+    page = render_template("attendance/rule.html", event=event, values=values, errors=errors, post_test=post_test)
+    return page, (422 if errors else 200)
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/verdicts")

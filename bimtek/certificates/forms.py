@@ -14,7 +14,8 @@ from bimtek.certificates.pdf.model import TEMPLATE_FIELDS, TEMPLATE_GRAPHIC_FIEL
 from bimtek.certificates.services.jobs import ISSUE_SCOPES
 
 SETTINGS_FIELDS = ("number_pattern", "series_code", "signatory_name", "signatory_nip", "signatory_title",
-                   "issue_place", "issue_date", "template", "layout")  # fmt: skip
+                   "issue_place", "issue_date", "template", "print_outcome", "layout")  # fmt: skip
+OUTCOME_CHOICES = ("none", "score", "predikat")
 LAYOUT_INPUTS = ("x_mm", "y_mm", "width_mm", "size_pt", "font", "align", "color", "max_lines")
 GRAPHIC_INPUTS = ("x_mm", "y_mm", "width_mm")
 
@@ -81,6 +82,7 @@ class SettingsForm(FlaskForm):
     issue_date = StringField()
     template = SelectField(choices=[SelectChoice(t, t) for t in TEMPLATES], validate_choice=False)
     back_page = BooleanField()
+    print_outcome = SelectField(choices=[SelectChoice(k, k) for k in OUTCOME_CHOICES], validate_choice=False)
     layout = TextAreaField()
     layout_table = HiddenField()
 

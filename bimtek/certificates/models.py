@@ -50,6 +50,8 @@ class CertificateSettings(db.Model):
     background_image: Mapped[str | None] = mapped_column(String(300))  # JPEG, converted once at upload
     layout: Mapped[dict] = mapped_column(JSON, default=dict)  # field name -> FieldSpec values
     back_page: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What of the post-test a participant's certificate prints under the name: none | score | predikat.
+    print_outcome: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
@@ -101,6 +103,8 @@ class Certificate(db.Model):
     date_text: Mapped[str] = mapped_column(String(120), default="")
     place_text: Mapped[str] = mapped_column(String(300), default="")
     jp: Mapped[float | None] = mapped_column(Float)
+    # "Nilai post-test: 85" or "Predikat: Sangat Baik", frozen at issue ("" prints nothing).
+    outcome_line: Mapped[str] = mapped_column(String(160), default="", server_default="")
     sessions: Mapped[list] = mapped_column(JSON, default=list)  # [[title, jp, [speakers]]] for the back page
     issue_place: Mapped[str] = mapped_column(String(120), default="")
     issue_date: Mapped[date] = mapped_column(Date)

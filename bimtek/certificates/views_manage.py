@@ -258,7 +258,8 @@ def manage_register(event):
 
 def _settings_values(settings) -> dict:
     values = {k: getattr(settings, k) for k in ("number_pattern", "series_code", "signatory_name", "signatory_nip",
-                                                "signatory_title", "issue_place", "template", "back_page")}  # fmt: skip
+                                                "signatory_title", "issue_place", "template", "back_page",
+                                                "print_outcome")}  # fmt: skip
     values["issue_date"] = settings.issue_date.isoformat() if settings.issue_date else ""
     values["layout_rows"] = settings.layout or DEFAULT_LAYOUT
     values["layout"] = json.dumps(values["layout_rows"], indent=1, ensure_ascii=False)

@@ -73,7 +73,47 @@ def defaults(report: dict, *, organizer: str = "") -> dict[str, str]:
                                if summ["overall_score"] is not None else "."))  # fmt: skip
     if summ["eligible"] is not None:
         text["results"] += f" Sebanyak {number(summ['eligible'])} peserta memenuhi syarat sertifikat."
+    ls = (report.get("learning") or {}).get("summary")
+    if ls and ls["mean_pre"] is not None and ls["mean_post"] is not None:
+        text["results"] += (f" Rata-rata nilai naik dari {number(ls['mean_pre'])} pada pre-test menjadi "
+                            f"{number(ls['mean_post'])} pada post-test.")  # fmt: skip
     return text
+
+
+def learning_tables(report: dict) -> list[tuple[str, list[list[str]], list[float]]]:
+    """The learning outcomes as (title, rows with a header, column width fractions); [] without tests/materials."""
+    out: list[tuple[str, list[list[str]], list[float]]] = []
+    learning, materials = report.get("learning"), report.get("materials")
+    if learning:
+        s = learning["summary"]
+        rows = [["Uraian", "Nilai"], ["Peserta", number(s["participants"])],
+                ["Mengikuti pre-test", number(s["pre_taken"])], ["Mengikuti post-test", number(s["post_taken"])],
+                ["Rata-rata pre-test", number(s["mean_pre"])], ["Rata-rata post-test", number(s["mean_post"])],
+                ["Rata-rata kenaikan (post − pre)", number(s["mean_gain"])],
+                ["Rata-rata gain ternormalisasi", number(s["mean_normalised_gain"], 2)],
+                ["Lulus post-test", number(s["passed"])]]  # fmt: skip
+        out.append(("Pre-test dan post-test", rows, [0.6, 0.4]))
+        dist = learning["distribution"]
+        rows = [["Rentang nilai", "Pre-test", "Post-test"]]
+        for i, (a, b) in enumerate(zip(dist["pre"], dist["post"], strict=True)):
+            rows.append([f"{i * 10}–{100 if i == len(dist['pre']) - 1 else i * 10 + 9}", number(a), number(b)])
+        out.append(("Sebaran nilai", rows, [0.4, 0.3, 0.3]))
+        for title, groups in (("Kenaikan per jenis instansi", learning["by_type"]),
+                              ("Kenaikan per provinsi", learning["by_province"])):  # fmt: skip
+            rows = [["Kelompok", "n", "Pre-test", "Post-test", "Kenaikan", "Gain ternormalisasi"]]
+            rows += [[g["label"], number(g["n"]), number(g["pre"]), number(g["post"]), number(g["gain"]),
+                      number(g["normalised_gain"])] for g in groups]  # fmt: skip
+            out.append((title, rows, [0.35, 0.08, 0.13, 0.13, 0.13, 0.18]))
+        if learning["items"]:
+            rows = [["Tes", "No.", "Soal", "Dijawab", "Kesukaran", "Daya beda", "Catatan"]]
+            rows += [[it["test"], str(it["number"]), it["text"], number(it["answered"]), number(it["difficulty"]),
+                      number(it["discrimination"]), it["flag"]] for it in learning["items"]]  # fmt: skip
+            out.append(("Analisis butir soal", rows, [0.1, 0.06, 0.34, 0.1, 0.12, 0.11, 0.17]))
+    if materials:
+        rows = [["Uraian", "Nilai"], ["Jumlah bahan tayang", number(materials["materials"])],
+                ["Jumlah unduhan", number(materials["downloads"])]]  # fmt: skip
+        out.append(("Bahan tayang", rows, [0.6, 0.4]))
+    return out
 
 
 def narrative(report: dict, saved: dict | None, *, organizer: str = "") -> dict[str, str]:

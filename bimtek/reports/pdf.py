@@ -353,6 +353,8 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
     if om:
         story.append(_vbar([(b["label"], b["count"]) for b in om["buckets"]],
                            title="Sebaran kehadiran daring (persentase durasi acara)", height=130))  # fmt: skip
+    for title, rows, widths in laporan.learning_tables(report):
+        story += [_p(title, st["h2"]), _table(rows, [CONTENT_WIDTH * w for w in widths], st)]
 
     # 5. Evaluation
     story.append(PageBreak())

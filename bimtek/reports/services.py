@@ -20,6 +20,7 @@ from bimtek.extensions import db
 from bimtek.i18n import to_zone
 from bimtek.reference import regions
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration
+from bimtek.reports import outcomes
 from bimtek.reports.figures import minutes_distribution
 
 INSTITUTION_LABELS = {
@@ -159,6 +160,8 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
     report["online_minutes"] = minutes_distribution(minutes[0], scheduled, minutes[1]) if minutes else None
     report["eligibility"] = attendance.verdict_summary(event)
     report["certificates"] = certificates_summary(event)
+    report["learning"] = outcomes.learning_section(event)
+    report["materials"] = outcomes.materials_section(event)
     report["summary"] = {
         "registrations": total,
         "confirmed": confirmed,

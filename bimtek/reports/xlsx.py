@@ -138,11 +138,48 @@ def event_workbook(report: dict, responses: dict | None = None) -> bytes:
         else [["Sertifikat", "belum ada data"]]
     )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
+    _learning_sheets(wb, report.get("learning"), report.get("materials"))
     if responses is not None:
         mode_labels = {"onsite": "Luring", "online": "Daring"}
         rows = [[r[0], r[1], mode_labels.get(r[2], r[2]), *r[3:]] for r in responses["rows"]]
         _sheet(wb, "Evaluasi - jawaban", responses["header"], rows, [6, 20, 10] + [18] * (len(responses["header"]) - 3))
     return _save(wb)
+
+
+def _learning_sheets(wb: Workbook, learning: dict | None, materials: dict | None) -> None:
+    """Pre/post-test figures, gains per group, item analysis and materials downloads (only when there are any)."""
+    if not learning and not materials:
+        return
+    rows = []
+    if learning:
+        s = learning["summary"]
+        rows += [["Peserta", s["participants"]], ["Mengikuti pre-test", s["pre_taken"]],
+                 ["Mengikuti post-test", s["post_taken"]], ["Rata-rata pre-test", _or_none(s["mean_pre"])],
+                 ["Rata-rata post-test", _or_none(s["mean_post"])], ["Rata-rata kenaikan", _or_none(s["mean_gain"])],
+                 ["Rata-rata gain ternormalisasi", _or_none(s["mean_normalised_gain"])],
+                 ["Lulus post-test", s["passed"]]]  # fmt: skip
+        last = len(learning["distribution"]["pre"]) - 1
+        for i, (a, b) in enumerate(zip(learning["distribution"]["pre"], learning["distribution"]["post"], strict=True)):
+            band = f"{i * 10}–{100 if i == last else i * 10 + 9}"
+            rows += [[f"Sebaran pre-test {band}", a], [f"Sebaran post-test {band}", b]]
+    if materials:
+        rows += [
+            ["Jumlah bahan tayang", materials["materials"]],
+            ["Jumlah unduhan bahan tayang", materials["downloads"]],
+        ]
+    _sheet(wb, "Hasil belajar", ["Uraian", "Nilai"], rows, [40, 18])
+    if not learning:
+        return
+    groups = [["Jenis instansi", g["label"], g["n"], g["pre"], g["post"], g["gain"], g["normalised_gain"]]
+              for g in learning["by_type"]]  # fmt: skip
+    groups += [["Provinsi", g["label"], g["n"], g["pre"], g["post"], g["gain"], g["normalised_gain"]]
+               for g in learning["by_province"]]  # fmt: skip
+    _sheet(wb, "Kenaikan per kelompok", ["Kelompok", "Nama", "n", "Pre-test", "Post-test", "Kenaikan",
+                                         "Gain ternormalisasi"], groups, [16, 34, 6, 10, 10, 10, 12])  # fmt: skip
+    items = [[it["test"], it["number"], it["text"], it["answered"], it["difficulty"], it["discrimination"], it["flag"]]
+             for it in learning["items"]]  # fmt: skip
+    _sheet(wb, "Analisis butir soal", ["Tes", "No.", "Soal", "Dijawab", "Tingkat kesukaran", "Daya beda", "Catatan"],
+           items, [10, 6, 50, 10, 12, 12, 28])  # fmt: skip
 
 
 def history_workbook(people: list[dict]) -> bytes:

@@ -257,3 +257,48 @@ def test_presensi_at_start_and_end_counts_as_presence_in_between(world):
     assert v.reasons == ["Sesi 2: 0 dari 90 menit (0%), minimal 70%"]
     cell = {r.registration.id: r for r in verdicts.matrix(event)}[kiosk_free.id].cells[s1.id]
     assert cell["sources"] == ["presensi"] and cell["windows"] == ["end", "start"]
+
+
+def test_rule_can_require_a_post_test_pass_and_certificates_follow(world, client):
+    from bimtek.certificates.services import eligibility as cert_eligibility
+    from bimtek.core.time import utcnow
+    from bimtek.learning.services import attempts, setup
+    from tests.factories_learning import enable_test, make_bank, right_answers
+
+    event, owner, p = world["event"], world["owner"], world["people"]
+    rina, ahmady = p["rina"], p["ahmady"]
+    login(client, owner)
+    # No post-test yet: the option is not offered, and asking for it through the API is not kept.
+    assert "require_post_test_pass" not in client.get(f"/manage/events/{event.id}/attendance/rule").get_data(True)
+    verdicts.save_rule(event, {"min_session_percent": "70", "require_post_test_pass": "on"})
+    assert verdicts.rule_json(verdicts.get_rule(event))["require_post_test_pass"] is False
+
+    qs = make_bank(event, owner)
+    enable_test(event, owner, "post", opens_at=utcnow() - timedelta(minutes=1), pass_mark=70)
+    test = setup.get_test(event.id, "post")
+    right = right_answers(qs)
+    for reg, answers in ((rina, right), (ahmady, {})):
+        attempt = attempts.start(event, test, reg)
+        attempts.save_answers(attempt, answers)
+        attempts.submit(attempt)
+    db.session.commit()
+
+    page = client.get(f"/manage/events/{event.id}/attendance/rule").get_data(True)
+    assert "Wajib lulus post-test" in page and 'name="require_post_test_pass"' in page
+    resp = client.post(
+        f"/manage/events/{event.id}/attendance/rule",
+        data={"min_session_percent": "70", "require_post_test_pass": "1"},
+    )
+    assert resp.status_code == 302
+    assert verdicts.rule_json(verdicts.get_rule(event))["require_post_test_pass"] is True
+    v = _verdicts(event)
+    assert v[rina.id].eligible is True  # attended and passed (5 of 7 points before the short answer is marked)
+    assert v[ahmady.id].eligible is False  # attended both sessions but failed the post-test
+    assert v[ahmady.id].reasons == ["Belum lulus post-test"]
+    eligible = cert_eligibility.eligible_registration_ids(event)
+    assert rina.id in eligible and ahmady.id not in eligible
+    assert cert_eligibility.ineligibility_reasons(ahmady) == ["Belum lulus post-test"]
+    # The API shows and sets the field.
+    assert client.get(f"/api/v1/events/{event.id}/eligibility-rule", headers=bearer(token_for(owner))).get_json()[
+        "require_post_test_pass"
+    ]

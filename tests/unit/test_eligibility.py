@@ -280,3 +280,11 @@ def test_session_jp(session, jp_minutes, jp):
 )
 def test_format_number_indonesian(value, decimals, text):
     assert format_number(value, decimals) == text
+
+
+def test_post_test_pass_required():
+    rule = Rule(require_post_test_pass=True)
+    failed = evaluate(rule, SESSIONS, make_attendance(intervals_by_session=FULL, post_test_passed=False))
+    assert [(r.code, r.message_id) for r in failed.reasons] == [("post_test_not_passed", "Belum lulus post-test")]
+    assert evaluate(rule, SESSIONS, make_attendance(intervals_by_session=FULL, post_test_passed=True)).eligible
+    assert evaluate(Rule(), SESSIONS, make_attendance(intervals_by_session=FULL)).eligible

@@ -90,6 +90,12 @@ def _flow_front(c: rl_canvas.Canvas | None, cert: CertificateData, fonts: dict[s
         c.line(cx - 80 * mm, band_bottom, cx + 80 * mm, band_bottom)
 
     y = band_bottom - (5.5 + 2.5 * k) * mm
+    outcome = _clean(cert.outcome_line)
+    if outcome:
+        color(_NAVY)
+        size, lines = fit_text(outcome, sans_b, 12, 8, _TEXT_WIDTH, 1)
+        lines_at(lines, sans_b, size, y, size * 1.2)
+        y -= (6 + 2 * k) * mm
     if c is not None:
         role = _field_text(cert, "role")
         lead_w = pdfmetrics.stringWidth("sebagai ", sans, 13)

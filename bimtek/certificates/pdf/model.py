@@ -78,6 +78,7 @@ class CertificateData:
     verify_url: str = ""
     verification_code: str = ""
     sessions: Sequence[Session] = ()
+    outcome_line: str = ""  # printed under the name: the post-test score or predikat
     specimen: bool = False  # a preview: every page marked CONTOH / SPECIMEN
 
 

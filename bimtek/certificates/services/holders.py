@@ -28,6 +28,7 @@ class Holder:
     name: str
     registration_id: int | None = None
     place_text: str | None = None  # None: the event's venue
+    outcome_line: str = ""  # the post-test score or predikat, when the settings print one
 
 
 def name_key(name: str) -> str:
@@ -48,10 +49,37 @@ def participant_holders(event: Event, registration_ids: Iterable[int] | None = N
         .where(Registration.event_id == event.id, Registration.id.in_(eligible))
         .order_by(Registration.created_at, Registration.id)
     )
+    lines = outcome_lines(event, eligible)
     return [
-        Holder("peserta", f"reg:{rid}", name, rid, ONLINE_PLACE if mode == "online" else None)
+        Holder("peserta", f"reg:{rid}", name, rid, ONLINE_PLACE if mode == "online" else None, lines.get(rid, ""))
         for rid, name, mode in rows
     ]
+
+
+def _score_text(score: float) -> str:
+    text = f"{score:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def outcome_lines(event: Event, registration_ids: Iterable[int]) -> dict[int, str]:
+    """{registration id: the line printed under the name} per the settings' print_outcome (none: {}).
+
+    Read through the learning feature's public queries; a participant without a post-test score gets none.
+    """
+    choice = get_settings(event).print_outcome or "none"
+    if choice == "none":
+        return {}
+    from bimtek.learning import queries as learning
+
+    scores = learning.scores_for(event)
+    out = {}
+    for rid in registration_ids:
+        score, predikat = learning.predikat_for(event, rid, scores)
+        if choice == "score" and score is not None:
+            out[rid] = f"Nilai post-test: {_score_text(score)}"
+        elif choice == "predikat" and predikat:
+            out[rid] = f"Predikat: {predikat}"
+    return out
 
 
 def speaker_holders(event: Event, roles: Iterable[str] = ("narasumber", "moderator")) -> list[Holder]:

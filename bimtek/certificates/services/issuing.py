@@ -16,7 +16,7 @@ from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, Certificate, Cert
 from bimtek.certificates.pdf.kit import FONTS_DIR
 from bimtek.certificates.pdf.model import CertificateData, TemplateSpec
 from bimtek.certificates.pdf.render import pdf_sha256, render_certificate
-from bimtek.certificates.services.holders import ONLINE_PLACE, Holder, pending_holders
+from bimtek.certificates.services.holders import ONLINE_PLACE, Holder, outcome_lines, pending_holders
 from bimtek.certificates.services.settings import get_settings, issue_date, issue_place, series_code, template_spec
 from bimtek.certificates.services.storage import stored_path, write_atomic
 from bimtek.core import audit
@@ -151,6 +151,7 @@ def certificate_data(cert: Certificate, settings: CertificateSettings, base_url:
         verify_url=verify_url(base_url, cert.verification_code),
         verification_code=format_code(cert.verification_code),
         sessions=[tuple(s) for s in (cert.sessions or [])] if cert.role == "peserta" else (),
+        outcome_line=cert.outcome_line or "",
     )
 
 
@@ -198,6 +199,7 @@ def _snapshot(ctx: IssueContext, holder: Holder, seq: int) -> Certificate:
         place_text=holder.place_text if holder.place_text is not None else ctx.venue_text,
         jp=ctx.jp if holder.role == "peserta" else None,
         sessions=ctx.sessions if holder.role == "peserta" else [],
+        outcome_line=holder.outcome_line if holder.role == "peserta" else "",
         issue_place=ctx.issue_place,
         issue_date=ctx.issue_date,
         issue_date_text=ctx.issue_date_text,
@@ -299,7 +301,9 @@ def reissue(cert: Certificate, *, user, name: str | None = None) -> Certificate:
     if len(new_name) > 200:
         raise Invalid("invalid", "Nama maksimal 200 karakter.", fields={"name": "Maksimal 200 karakter."})
     place = cert.place_text if cert.place_text == ONLINE_PLACE else None
-    holder = Holder(cert.role, cert.holder_key, new_name, cert.registration_id, place)
+    # A fresh snapshot: the post-test line follows the current settings and score.
+    outcome = outcome_lines(event, [cert.registration_id]).get(cert.registration_id, "") if cert.registration_id else ""
+    holder = Holder(cert.role, cert.holder_key, new_name, cert.registration_id, place, outcome)
     old_status = cert.status
     cert.current_flag = None
     cert.status = "replaced"

@@ -39,6 +39,9 @@ DEFAULT_LAYOUT: dict[str, dict] = {
 }
 
 
+# What a participant's certificate may print under the name (the organizer's choice).
+OUTCOME_LINES = ("none", "score", "predikat")
+
 LAYOUT_KEYS = ("x_mm", "y_mm", "width_mm", "font", "size_pt", "align", "color", "max_lines")
 
 
@@ -141,6 +144,11 @@ def update_settings(event: Event, raw: dict, *, user) -> CertificateSettings:
             errors["template"] = "Pilihan templat tidak dikenal."
         else:
             values["template"] = raw["template"]
+    if "print_outcome" in raw:
+        if raw["print_outcome"] not in OUTCOME_LINES:
+            errors["print_outcome"] = "Pilihan hasil post-test tidak dikenal."
+        else:
+            values["print_outcome"] = raw["print_outcome"]
     if "back_page" in raw:
         values["back_page"] = raw["back_page"] in (True, "1", "on", "y", "true", 1)
     if "layout" in raw:
