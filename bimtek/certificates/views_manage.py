@@ -194,13 +194,9 @@ def manage_revoke(event, certificate_id: int):
     """Revoke a certificate with a reason."""
     cert = _event_cert(event, certificate_id)
     form = RevokeForm()
-    try:
-        revoke(cert, form.reason.data or "", user=current_user)
-        db.session.commit()
-        flash(_("Sertifikat %(n)s dicabut.", n=cert.number), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    revoke(cert, form.reason.data or "", user=current_user)
+    db.session.commit()
+    flash(_("Sertifikat %(n)s dicabut.", n=cert.number), "success")
     return redirect(safe_next(form.next.data, _home(event)))
 
 
@@ -211,13 +207,9 @@ def manage_reissue(event, certificate_id: int):
     """Re-issue a certificate (a correction): new number, the old one shows as replaced."""
     cert = _event_cert(event, certificate_id)
     form = ReissueForm()
-    try:
-        new = reissue(cert, user=current_user, name=form.name.data or None)
-        db.session.commit()
-        flash(_("Sertifikat diterbitkan ulang dengan nomor %(n)s.", n=new.number), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    new = reissue(cert, user=current_user, name=form.name.data or None)
+    db.session.commit()
+    flash(_("Sertifikat diterbitkan ulang dengan nomor %(n)s.", n=new.number), "success")
     return redirect(_home(event))
 
 
@@ -321,17 +313,13 @@ def manage_image(event, kind: str):
         abort(404)
     form = ImageForm()
     upload = form.image.data
-    try:
-        if form.remove.data:
-            images.remove_image(event, kind, user=current_user)
-            flash(_("Gambar dihapus."), "success")
-        else:
-            images.save_image(event, kind, upload.read() if upload else b"", user=current_user)
-            flash(_("Gambar diunggah."), "success")
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    if form.remove.data:
+        images.remove_image(event, kind, user=current_user)
+        flash(_("Gambar dihapus."), "success")
+    else:
+        images.save_image(event, kind, upload.read() if upload else b"", user=current_user)
+        flash(_("Gambar diunggah."), "success")
+    db.session.commit()
     return redirect(url_for("certificates_manage.manage_settings", event_id=event.id) + "#images")
 
 
