@@ -160,9 +160,13 @@ def review_link(event, row_id: int):
     if reg_id is None and code:
         reg = db.session.query(Registration).filter_by(event_id=event.id, code=code).one_or_none()
         reg_id = reg.id if reg else None
-    count = services.link_row(row, reg_id, user=current_user)
-    db.session.commit()
-    flash(_("Dihubungkan (%(n)s baris). Nama ini akan dikenali di sesi lain.", n=count), "success")
+    try:
+        count = services.link_row(row, reg_id, user=current_user)
+        db.session.commit()
+        flash(_("Dihubungkan (%(n)s baris). Nama ini akan dikenali di sesi lain.", n=count), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
     return redirect(url_for("attendance.review", event_id=event.id))
 
 
@@ -172,9 +176,13 @@ def review_link(event, row_id: int):
 def review_dismiss(event, row_id: int):
     """Take a row out of the queue without crediting anyone."""
     row = _review_row(event, row_id)
-    services.dismiss_row(row, user=current_user)
-    db.session.commit()
-    flash(_("Baris diabaikan."), "success")
+    try:
+        services.dismiss_row(row, user=current_user)
+        db.session.commit()
+        flash(_("Baris diabaikan."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
     return redirect(url_for("attendance.review", event_id=event.id))
 
 

@@ -194,9 +194,13 @@ def manage_revoke(event, certificate_id: int):
     """Revoke a certificate with a reason."""
     cert = _event_cert(event, certificate_id)
     form = RevokeForm()
-    revoke(cert, form.reason.data or "", user=current_user)
-    db.session.commit()
-    flash(_("Sertifikat %(n)s dicabut.", n=cert.number), "success")
+    try:
+        revoke(cert, form.reason.data or "", user=current_user)
+        db.session.commit()
+        flash(_("Sertifikat %(n)s dicabut.", n=cert.number), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
     return redirect(safe_next(form.next.data, _home(event)))
 
 
@@ -207,9 +211,13 @@ def manage_reissue(event, certificate_id: int):
     """Re-issue a certificate (a correction): new number, the old one shows as replaced."""
     cert = _event_cert(event, certificate_id)
     form = ReissueForm()
-    new = reissue(cert, user=current_user, name=form.name.data or None)
-    db.session.commit()
-    flash(_("Sertifikat diterbitkan ulang dengan nomor %(n)s.", n=new.number), "success")
+    try:
+        new = reissue(cert, user=current_user, name=form.name.data or None)
+        db.session.commit()
+        flash(_("Sertifikat diterbitkan ulang dengan nomor %(n)s.", n=new.number), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
     return redirect(_home(event))
 
 
@@ -313,13 +321,17 @@ def manage_image(event, kind: str):
         abort(404)
     form = ImageForm()
     upload = form.image.data
-    if form.remove.data:
-        images.remove_image(event, kind, user=current_user)
-        flash(_("Gambar dihapus."), "success")
-    else:
-        images.save_image(event, kind, upload.read() if upload else b"", user=current_user)
-        flash(_("Gambar diunggah."), "success")
-    db.session.commit()
+    try:
+        if form.remove.data:
+            images.remove_image(event, kind, user=current_user)
+            flash(_("Gambar dihapus."), "success")
+        else:
+            images.save_image(event, kind, upload.read() if upload else b"", user=current_user)
+            flash(_("Gambar diunggah."), "success")
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(_(err.message), "error")
     return redirect(url_for("certificates_manage.manage_settings", event_id=event.id) + "#images")
 
 
