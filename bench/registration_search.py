@@ -25,12 +25,10 @@ from registration_load import app_config, bench_search, make_database, seed_regi
 
 def plan_lines(app, event_id: int, text: str) -> list[str]:
     from bimtek.extensions import db
-    from bimtek.registration import services
-    from bimtek.registration.models import Registration
+    from bimtek.registration.services.search import word_page
 
     with app.app_context():
-        conds = services.search_conditions(event_id, {"q": text})
-        q = sa.select(Registration.id).where(*conds).order_by(services._name_order(), Registration.id).limit(50)
+        q = word_page(event_id, text)  # the page query the list runs for an "any word" search
         sql = str(q.compile(db.engine, compile_kwargs={"literal_binds": True}))
         pg = db.engine.dialect.name == "postgresql"
         rows = db.session.execute(sa.text(("EXPLAIN ANALYZE " if pg else "EXPLAIN QUERY PLAN ") + sql)).all()

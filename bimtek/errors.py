@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
+from werkzeug.routing import RoutingException
 
+from bimtek.core.urls import safe_next
 from bimtek.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DomainError(Exception):
@@ -70,14 +76,62 @@ HTTP_MESSAGES = {
 }
 
 
+def _same_site_referer() -> str | None:
+    """The Referer's path and query when it comes from this site (scheme and host checked), else None."""
+    from bimtek.core.guard import allowed_origins  # the guard owns what "this site" means
+
+    referer = request.headers.get("Referer")
+    if not referer:
+        return None
+    parts = urlsplit(referer)
+    if not parts.scheme or not parts.netloc:
+        return None
+    if f"{parts.scheme.lower()}://{parts.netloc.lower()}" not in allowed_origins():
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(path, "") or None
+
+
+def _answers_get(path: str) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(path, method="GET")
+    except (RouteNotFound, MethodNotAllowed):
+        return False
+    except RoutingException:  # a redirect rule (trailing slash) still means a page lives there
+        return True
+    return True
+
+
+def back_to_form() -> str | None:
+    """Where a refused form goes back to: the same-site page it was sent from, else this URL if it is a page.
+
+    Only for state-changing requests: a GET that fails has nothing to roll back, and sending it back to
+    itself would loop, so it keeps the error page (as does a POST with neither a Referer nor a page).
+    """
+    if request.method in SAFE_METHODS:
+        return None
+    target = _same_site_referer()
+    if target:
+        return target
+    if _answers_get(request.path):
+        return request.full_path.rstrip("?")
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
     """Turn domain errors and HTTP errors into Indonesian pages or JSON, never a stack trace."""
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
+        """JSON clients get the error shape; a refused HTML form goes back to its page with the message."""
         db.session.rollback()
         if wants_json():
             return error_json(err.code, err.message, err.status, err.fields, **err.extra)
+        target = back_to_form()
+        if target:
+            flash(_(str(err.message)), "error")
+            return redirect(target, 303)
         return render_template("errors/error.html", status=err.status, message=err.message), err.status
 
     @app.errorhandler(HTTPException)

@@ -64,12 +64,7 @@ def update_user(user_id: int):
         return redirect(url_for("accounts.users"))
     user.role, user.name = form.role.data, form.name.data or user.name
     if form.password.data:
-        try:
-            services.change_password(user, form.password.data, reason="password", actor=current_user)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            return redirect(url_for("accounts.users"))
+        services.change_password(user, form.password.data, reason="password", actor=current_user)
     services.set_active(user, bool(form.active.data), actor=current_user)
     audit.record("user.update", user, details={"role": user.role, "active": user.active})
     db.session.commit()

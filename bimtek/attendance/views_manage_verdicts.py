@@ -136,11 +136,7 @@ def override(event, registration_id: int):
     form = OverrideForm()
     if not form.known_decision():
         abort(400)
-    try:
-        verdicts.override_verdict(reg, form.chosen, form.reason.data or "", user=current_user)
-        db.session.commit()
-        flash(_("Keputusan untuk %(name)s disimpan.", name=reg.full_name), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    verdicts.override_verdict(reg, form.chosen, form.reason.data or "", user=current_user)
+    db.session.commit()
+    flash(_("Keputusan untuk %(name)s disimpan.", name=reg.full_name), "success")
     return redirect(safe_next(form.next.data, url_for("attendance.matrix", event_id=event.id)))

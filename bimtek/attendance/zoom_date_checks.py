@@ -77,7 +77,7 @@ def order_for_confirm(imp: ZoomImport) -> str | None:
 
 def choose_date_order(imp: ZoomImport, order: str, *, user=None) -> None:
     """Re-read a preview with the day/month order the organizer chose; the preview's figures change."""
-    from bimtek.attendance import services
+    from bimtek.attendance.services import zoom_reports as services
 
     if order not in ORDERS:
         raise Invalid("zoom_date_order_invalid", "Pilihan cara membaca tanggal tidak dikenal.")

@@ -13,7 +13,6 @@ from bimtek.attendance import zoom_date_checks
 from bimtek.attendance.blueprint import bp, scoped
 from bimtek.attendance.forms import DateOrderForm
 from bimtek.attendance.models import ZoomImport
-from bimtek.errors import DomainError
 from bimtek.extensions import db
 
 # Preview summaries store dates as ISO text; the page shows them with the locale's date filters.
@@ -31,12 +30,7 @@ def import_date_order(event, import_id: int):
     if not form.validate_on_submit():
         flash(_("Pilih cara membaca tanggal."), "error")
         return back
-    try:
-        zoom_date_checks.choose_date_order(imp, form.order.data, user=current_user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-        return back
+    zoom_date_checks.choose_date_order(imp, form.order.data, user=current_user)
+    db.session.commit()
     flash(_("Tanggal dibaca ulang. Periksa menit peserta, lalu konfirmasi."), "success")
     return back

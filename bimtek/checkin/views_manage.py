@@ -130,13 +130,9 @@ def undo(event, checkin_id: int):
     row = db.session.get(CheckIn, checkin_id)
     if row is None or row.event_id != event.id:
         abort(404)
-    try:
-        services.undo_check_in(row, actor=current_user, reason=UndoForm().reason.data or "")
-        db.session.commit()
-        flash(_("Check-in dibatalkan."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    services.undo_check_in(row, actor=current_user, reason=UndoForm().reason.data or "")
+    db.session.commit()
+    flash(_("Check-in dibatalkan."), "success")
     return redirect(url_for("checkin.live", event_id=event.id, slot=row.slot))
 
 

@@ -94,13 +94,8 @@ def send_invitations(event):
     """Email the evaluation link to confirmed participants who have not answered or been invited yet."""
     from bimtek.evaluation.tasks import send_invitations_task
 
-    try:
-        job = services.start_invitations(event, user=current_user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-        return redirect(url_for("evaluation.manage", event_id=event.id))
+    job = services.start_invitations(event, user=current_user)
+    db.session.commit()
     send_invitations_task(job.id)
     flash(_("Undangan evaluasi sedang dikirim ke %(n)s peserta.", n=job.total), "success")
     return redirect(url_for("evaluation.manage", event_id=event.id) + "#undangan")
@@ -147,11 +142,7 @@ def edit_question(event, question_id: int):
 def delete_question(event, question_id: int):
     """Remove a question nobody has answered."""
     question = _question(event, question_id)
-    try:
-        services.delete_question(question, user=current_user)
-        db.session.commit()
-        flash(_("Pertanyaan dihapus."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    services.delete_question(question, user=current_user)
+    db.session.commit()
+    flash(_("Pertanyaan dihapus."), "success")
     return redirect(url_for("evaluation.manage", event_id=event.id) + "#pertanyaan")

@@ -113,13 +113,9 @@ def manage_status(event):
     action = StatusForm(request.form).action.data or ""
     if action not in services.TRANSITIONS:
         abort(400)
-    try:
-        services.change_status(event, action, user=current_user)
-        db.session.commit()
-        flash(_("Status kegiatan diperbarui."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    services.change_status(event, action, user=current_user)
+    db.session.commit()
+    flash(_("Status kegiatan diperbarui."), "success")
     return redirect(url_for("events.manage_detail", event_id=event.id))
 
 

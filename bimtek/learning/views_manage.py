@@ -158,13 +158,9 @@ def delete_question(event, question_id: int):
     question = bank.get_question(event, question_id)
     if question is None:
         abort(404)
-    try:
-        bank.delete_question(question, user=current_user)
-        db.session.commit()
-        flash(_("Soal dihapus."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    bank.delete_question(question, user=current_user)
+    db.session.commit()
+    flash(_("Soal dihapus."), "success")
     return redirect(url_for("learning_manage.manage", event_id=event.id) + "#bank")
 
 

@@ -59,13 +59,8 @@ def start(token: str, kind: str):
     test = _test(reg, kind)
     if test is None:
         abort(404)
-    try:
-        attempts.start(reg.event, test, reg)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("learning.overview", token=token))
+    attempts.start(reg.event, test, reg)
+    db.session.commit()
     return redirect(url_for("learning.take", token=token, kind=kind))
 
 

@@ -145,6 +145,7 @@ class RegistrationQuestion(db.Model):
 
 # Folded words compare in code-point order on both databases ("C" on PostgreSQL, BINARY on SQLite), so a
 # prefix is an index range.
+_NAME_KEY = String(150).with_variant(String(150, collation="C"), "postgresql")
 _WORD = String(60).with_variant(String(60, collation="C"), "postgresql")
 
 
@@ -154,15 +155,19 @@ class RegistrationWord(db.Model):
     "maharani" finds "Budi Maharani" and "keuangan" finds "Kementerian Keuangan": each word of the query
     must start some word of the person, as an index range on (event_id, word) on both databases. Written
     by the registration services whenever a name or instansi is set (see services/search_index.py).
+
+    Each row carries its registration's name key (the list's sort key), so the index (event_id, word,
+    name_key, registration_id) hands out a page of matches in name order without visiting registrations.
     """
 
     __tablename__ = "registration_words"
-    __table_args__ = (Index("ix_registration_words_event_word", "event_id", "word", "part", "registration_id"),)
+    __table_args__ = (Index("ix_registration_words_event_word", "event_id", "word", "name_key", "registration_id"),)
 
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     part: Mapped[str] = mapped_column(String(1), primary_key=True)
     word: Mapped[str] = mapped_column(_WORD, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name_key: Mapped[str] = mapped_column(_NAME_KEY, default="")
 
     def __repr__(self) -> str:
         return f"<RegistrationWord {self.registration_id} {self.part}:{self.word}>"

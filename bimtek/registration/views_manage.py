@@ -160,16 +160,11 @@ def action(obj: Registration):
     if name not in MESSAGES:
         abort(400)
     user = current_user._get_current_object()
-    try:
-        if name in services.TRANSITIONS:
-            emails = services.transition(reg, name, now=utcnow(), actor=user, reason=form.reason.data or "").emails
-        else:
-            emails = _other_action(name, reg, form, user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-        return redirect(url_for("registration.detail", registration_id=reg.id), 303)
+    if name in services.TRANSITIONS:
+        emails = services.transition(reg, name, now=utcnow(), actor=user, reason=form.reason.data or "").emails
+    else:
+        emails = _other_action(name, reg, form, user)
+    db.session.commit()
     for reg_id, kind in emails:
         if reg_id != reg.id or form.notify.data == "y" or name == "resend":
             tasks.email_registration(reg_id, kind)
@@ -200,10 +195,6 @@ def close_request(request_id: int):
     if req is None:
         abort(404)
     check_event(current_user, "manage", req.event_id)
-    try:
-        services.close_data_request(req, status=DataRequestForm(request.form).status.data or "", actor=current_user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
+    services.close_data_request(req, status=DataRequestForm(request.form).status.data or "", actor=current_user)
+    db.session.commit()
     return redirect(url_for("registration.detail", registration_id=req.registration_id), 303)

@@ -15,6 +15,7 @@ branch_labels = None
 depends_on = None
 
 WORD = sa.String(length=60).with_variant(sa.String(length=60, collation="C"), "postgresql")
+NAME_KEY = sa.String(length=150).with_variant(sa.String(length=150, collation="C"), "postgresql")
 
 
 def upgrade():
@@ -24,6 +25,8 @@ def upgrade():
         sa.Column("part", sa.String(length=1), nullable=False),
         sa.Column("word", WORD, nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
+        # The registration's name key (the list's sort key): a page of matches comes in name order from the index.
+        sa.Column("name_key", NAME_KEY, nullable=False),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["registration_id"], ["registrations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("registration_id", "part", "word"),
@@ -31,7 +34,7 @@ def upgrade():
     op.create_index(
         "ix_registration_words_event_word",
         "registration_words",
-        ["event_id", "word", "part", "registration_id"],
+        ["event_id", "word", "name_key", "registration_id"],
         unique=False,
     )
     # Existing registrations get their words, folded by the same pure function the app uses.
@@ -44,13 +47,15 @@ def upgrade():
         sa.column("part", sa.String),
         sa.column("word", sa.String),
         sa.column("event_id", sa.Integer),
+        sa.column("name_key", sa.String),
     )
     rows = []
-    result = bind.execute(sa.text("SELECT id, event_id, full_name, institution_name FROM registrations"))
-    for rid, event_id, name, institution in result:
+    result = bind.execute(sa.text("SELECT id, event_id, full_name, institution_name, name_key FROM registrations"))
+    for rid, event_id, name, institution, name_key in result:
         for part, text in (("n", name), ("i", institution)):
             rows.extend(
-                {"registration_id": rid, "part": part, "word": w, "event_id": event_id} for w in words(text or "")
+                {"registration_id": rid, "part": part, "word": w, "event_id": event_id, "name_key": name_key or ""}
+                for w in words(text or "")
             )
         if len(rows) > 5000:
             op.bulk_insert(table, rows)

@@ -8,7 +8,8 @@ both databases; tests/integration/test_registration_manage.py checks the plans.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, func, intersect, select, union
+from sqlalchemy import and_, exists, false, func, intersect, literal, select, union
+from sqlalchemy.orm import aliased
 
 from bimtek.core.codes import normalize_code
 from bimtek.events.models import MODES
@@ -86,6 +87,12 @@ def search_conditions(event_id: int, args: dict) -> list:
                 by_code = select(Registration.id).where(Registration.event_id == event_id, Registration.code == code)
                 ids = by_code if ids is None else union(ids, by_code)
             conds.append(Registration.id.in_(ids) if ids is not None else false())
+    return conds + filter_conditions(args)
+
+
+def filter_conditions(args: dict) -> list:
+    """WHERE conditions for the list's filters (status, mode, instansi type, province)."""
+    conds = []
     for name, col, allowed in (
         ("status", Registration.status, STATUSES),
         ("mode", Registration.mode, MODES),
@@ -103,12 +110,86 @@ def search_conditions(event_id: int, args: dict) -> list:
 COUNT_CAP = 1_000
 
 
+def _any_word_query(args: dict) -> tuple[list[str], str | None] | None:
+    """(typed words, typed code or None) when `args` is a free-text "any word" search, else None."""
+    q = (args.get("q") or "").strip()
+    field = args.get("field") or "auto"
+    if not q or (field != "auto" and field in SEARCH_FIELDS):
+        return None
+    digits = "".join(ch for ch in q if ch.isascii() and ch.isdigit())
+    if "@" in q or (digits and len(digits) >= 3 and all(ch.isdigit() or ch in " .-" for ch in q)):
+        return None
+    terms = words(q)
+    # One typed word only: measured under load, the EXISTS form for several words was slower on SQLite than
+    # the INTERSECT of search_conditions, so several words keep that path.
+    return (terms, normalize_code(q)) if len(terms) == 1 else None
+
+
+def _word_matches(event_id: int, terms: list[str], code: str | None, filters: list):
+    """(registration_id, name_key) of every match, DISTINCT, ready to be ordered by name from the index.
+
+    The longest typed word drives: its range of (event_id, word, name_key, registration_id) yields the
+    candidates with their sort key, with no visit to registrations; every other word must start some word
+    of the same registration (an EXISTS that is its own index range, so either side can drive). A typed code joins as one more row.
+    """
+    drive = aliased(RegistrationWord)
+    first, *rest = sorted(terms, key=len, reverse=True)
+    q = select(drive.registration_id.label("rid"), drive.name_key.label("key")).where(
+        drive.event_id == event_id, drive.word >= first, drive.word < first + _TOP
+    )
+    for term in rest:
+        other = aliased(RegistrationWord)
+        q = q.where(
+            exists().where(
+                other.registration_id == drive.registration_id,
+                other.event_id == event_id,
+                other.word >= term,
+                other.word < term + _TOP,
+            )
+        )
+    if filters:
+        q = q.join(Registration, Registration.id == drive.registration_id).where(*filters)
+    q = q.distinct()
+    if code:
+        key = Registration.name_key.collate("C") if db.engine.dialect.name == "postgresql" else Registration.name_key
+        by_code = select(Registration.id.label("rid"), key.label("key")).where(
+            Registration.event_id == event_id, Registration.code == code, *filters
+        )
+        q = union(q, by_code)
+    return q.subquery()
+
+
+def word_page(event_id: int, text: str, *, limit: int = 50, offset: int = 0):
+    """SELECT of the ids of one page of "any word" matches for `text`, in name order (for EXPLAIN in tests)."""
+    any_word = _any_word_query({"q": text})
+    if any_word is None:
+        raise ValueError("not an any-word search")
+    matches = _word_matches(event_id, *any_word, [])
+    return select(matches.c.rid).order_by(matches.c.key, matches.c.rid).limit(limit).offset(offset)
+
+
+def _search_words(event_id, terms, code, filters, *, page: int, per_page: int):
+    matches = _word_matches(event_id, terms, code, filters)
+    ids = list(db.session.scalars(
+        select(matches.c.rid).order_by(matches.c.key, matches.c.rid).limit(per_page).offset((page - 1) * per_page)
+    ))  # fmt: skip
+    by_id = {r.id: r for r in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))} if ids else {}
+    rows = [by_id[i] for i in ids if i in by_id]
+    if len(rows) < per_page and (rows or page == 1):
+        return rows, (page - 1) * per_page + len(rows)
+    capped = select(literal(1)).select_from(matches).limit(COUNT_CAP + 1).subquery()
+    return rows, db.session.scalar(select(func.count()).select_from(capped)) or 0
+
+
 def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> tuple[list[Registration], int]:
     """One page of the participant list (sorted by name) and the number of matches.
 
     The count stops at COUNT_CAP + 1 so a broad search stays fast at 100,000 registrations; a total above
     COUNT_CAP means "more than COUNT_CAP".
     """
+    any_word = _any_word_query(args)
+    if any_word is not None:
+        return _search_words(event_id, *any_word, filter_conditions(args), page=page, per_page=per_page)
     conds = search_conditions(event_id, args)
     rows = list(db.session.scalars(
         select(Registration).where(*conds).order_by(_name_order(), Registration.id)
@@ -142,7 +223,4 @@ def find_participants(event_id: int, text: str, *, limit: int = 20) -> list[Regi
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    conds = search_conditions(event_id, {"q": text})
-    return list(db.session.scalars(
-        select(Registration).where(*conds).order_by(_name_order(), Registration.id).limit(limit)
-    ))  # fmt: skip
+    return search(event_id, {"q": text}, per_page=limit)[0]

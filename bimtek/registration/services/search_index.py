@@ -6,15 +6,17 @@ from sqlalchemy import delete
 
 from bimtek.extensions import db
 from bimtek.registration.models import RegistrationWord
+from bimtek.registration.names import name_search_key
 from bimtek.registration.names import search_words as words
 
 NAME, INSTITUTION = "n", "i"
 
 
 def rows_for(registration_id: int, event_id: int, full_name: str, institution_name: str) -> list[dict]:
-    """The word rows of one registration."""
+    """The word rows of one registration, each with the name key the participant list sorts by."""
+    name_key = name_search_key(full_name)
     return [
-        {"registration_id": registration_id, "event_id": event_id, "part": part, "word": word}
+        {"registration_id": registration_id, "event_id": event_id, "part": part, "word": word, "name_key": name_key}
         for part, text in ((NAME, full_name), (INSTITUTION, institution_name))
         for word in words(text)
     ]
