@@ -128,7 +128,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return error_json(err.code, err.message, err.status, err.fields, **err.extra)
-        target = back_to_form()
+        # Security refusals (401, 403, 404, 413, 429) keep their status; a refused business rule goes back to its form.
+        target = back_to_form() if err.status in (400, 409, 422) else None
         if target:
             flash(_(str(err.message)), "error")
             return redirect(target, 303)
