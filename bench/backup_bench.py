@@ -110,7 +110,11 @@ def seed(app, participants: int) -> int:
                 source="import",
             )
         db.session.commit()
-        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=None)
+        job = cert_jobs.start_issue_job(
+            event,
+            {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir", "notify": False},
+            user=None,
+        )
         db.session.commit()
         run_issue_job(job.id)
         count = db.session.scalar(select(func.count()).select_from(Certificate))

@@ -55,7 +55,11 @@ def one_run(pg: bool, standby: bool, lease: int) -> tuple[float, float]:
     with app.app_context():
         db.create_all()
         user, event, _ = make_cert_event(participants=PARTICIPANTS, onsite_capacity=PARTICIPANTS)
-        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(
+            event,
+            {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir", "notify": False},
+            user=user,
+        )
         db.session.commit()
         job_id = job.id
         db.session.remove()

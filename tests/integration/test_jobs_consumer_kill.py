@@ -37,7 +37,11 @@ def test_killed_consumer_is_replaced_and_the_job_ends_gap_free(make_app, db_url,
     app = make_app(BASE_URL="http://127.0.0.1:5077")
     with app.app_context():
         user, event, regs = make_cert_event(participants=PARTICIPANTS, onsite_capacity=PARTICIPANTS)
-        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(
+            event,
+            {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir", "notify": False},
+            user=user,
+        )
         db.session.commit()  # queued, never handed to a queue: the starting consumer's sweep sends it
         job_id, event_id = job.id, event.id
         db.session.remove()

@@ -36,7 +36,9 @@ _codes = iter(range(1, 1000))
 
 def _stopped_job(status: str = "failed", **values):
     user, event, _ = make_cert_event(participants=3, code=f"BIMTEK-UJI{next(_codes)}")
-    job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+    job = cert_jobs.start_issue_job(
+        event, {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir", "notify": False}, user=user
+    )
     job.status = status
     for key, value in values.items():
         setattr(job, key, value)
@@ -112,7 +114,10 @@ def test_unreachable_queue_leaves_the_job_waiting_visibly_then_the_sweep_runs_it
     real = cert_tasks.issue_certificates_task.task
     monkeypatch.setattr(cert_tasks.issue_certificates_task, "task", dead.task()(real.func))
     login(client, user)
-    resp = client.post(f"/manage/events/{event.id}/certificates/issue", data={"scope": "eligible"})
+    resp = client.post(
+        f"/manage/events/{event.id}/certificates/issue",
+        data={"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir"},
+    )
     assert resp.status_code == 302  # no 500 for the organizer
     job = db.session.scalars(select(Job)).one()
     db.session.refresh(job)
@@ -161,7 +166,11 @@ def test_a_consumer_on_a_dead_redis_waits_quietly_then_runs_the_waiting_job(make
     app = make_app()
     with app.app_context():
         user, event, _ = make_cert_event(participants=2)
-        job = cert_jobs.start_issue_job(event, {"scope": "eligible", "notify": False}, user=user)
+        job = cert_jobs.start_issue_job(
+            event,
+            {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir", "notify": False},
+            user=user,
+        )
         db.session.commit()
         job_id = job.id
         consumer = ConsumerProcess(app, redis_url=f"redis://127.0.0.1:{port}/0").start()

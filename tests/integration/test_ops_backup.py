@@ -21,7 +21,9 @@ from tests.factories_certificates import make_cert_event
 
 
 def _issue(event, user):
-    job = cert_jobs.start_issue_job(event, {"scope": "eligible"}, user=user)
+    job = cert_jobs.start_issue_job(
+        event, {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir"}, user=user
+    )
     db.session.commit()
     return run_issue_job(job.id)
 

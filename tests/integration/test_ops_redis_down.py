@@ -63,7 +63,9 @@ def test_login_verify_api_and_registration_work_with_redis_down(dead_app):
     assert client.get("/manage").status_code < 500
 
     owner, event, _ = make_cert_event(participants=1)
-    job = cert_jobs.start_issue_job(event, {"scope": "eligible"}, user=owner)
+    job = cert_jobs.start_issue_job(
+        event, {"scope": "eligible", "early_issue_reason": "Uji sebelum kegiatan berakhir"}, user=owner
+    )
     db.session.commit()
     run_issue_job(job.id)
     cert = db.session.scalars(select(Certificate)).first()

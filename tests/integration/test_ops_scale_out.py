@@ -203,8 +203,8 @@ def test_two_apps_two_consumers_share_limits_run_each_job_once_and_admit_once(cl
     for i, event_id in enumerate(cluster["events"]):
         base = (a, b)[i % 2]
         status, body = _call(
-            "POST", f"{base}/api/v1/events/{event_id}/certificates/issue", {"scope": "eligible", "notify": False},
-            cluster["owner_token"],
+            "POST", f"{base}/api/v1/events/{event_id}/certificates/issue", {"scope": "eligible", "notify": False,
+            "early_issue_reason": "Uji sebelum kegiatan berakhir"}, cluster["owner_token"],
         )  # fmt: skip
         assert status == 202, body
         jobs.append((event_id, body["id"]))
