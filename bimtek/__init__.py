@@ -136,11 +136,13 @@ def _cli_groups() -> list:
     from bimtek.accounts import cli as accounts
     from bimtek.attendance import cli as attendance
     from bimtek.certificates import cli as certificates
+    from bimtek.events import cli as events
     from bimtek.learning import cli as learning
     from bimtek.registration import cli as registration
     from bimtek.reports import cli as reports
 
-    return [m.register for m in (accounts, registration, attendance, certificates, reports, learning, documents, core)]
+    groups = (accounts, events, registration, attendance, certificates, reports, learning, documents, core)
+    return [m.register for m in groups]
 
 
 def _check_production(app: Flask) -> None:
