@@ -39,6 +39,8 @@ def dead_app(make_app):
     # A handler on the logger itself: other tests may change propagation or capture settings.
     records = _Records()
     logger = logging.getLogger("bimtek.ops")
+    # Another test in this worker may have configured logging with disable_existing_loggers.
+    logger.disabled = False
     logger.addHandler(records)
     try:
         app = make_app(REDIS_URL=dead_redis_url(), RATELIMIT_ENABLED=True)
