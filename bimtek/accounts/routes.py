@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from bimtek.accounts import services, sessions, tasks
 from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
@@ -106,8 +106,13 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out: this browser's session ends on the server, so a copy of the cookie is worthless."""
-    sessions.end_session(session.pop(SESSION_KEY, None), "logout")
+    """Sign out: every session of this user ends on the server, so no copied cookie keeps working."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None  # before the key goes
+    key = session.pop(SESSION_KEY, None)
+    if user is not None:
+        sessions.end_all_sessions(user, "logout", actor=user)
+    else:
+        sessions.end_session(key, "logout")
     logout_user()
     db.session.commit()
     return redirect(url_for("events.public_list"))

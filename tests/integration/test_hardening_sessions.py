@@ -52,10 +52,12 @@ def assert_dead(app, event, cookie):
     assert api.status_code == 401 and api.get_json()["error"] == "unauthorized"
 
 
-def test_logout_ends_the_captured_cookie(app, door):
-    event, _staff, client, cookie = door
+def test_logout_ends_the_captured_cookie_and_every_other_session(app, door):
+    event, staff, client, cookie = door
+    laptop = login(app.test_client(), staff)
     client.post("/logout")
     assert_dead(app, event, cookie)
+    assert laptop.get("/manage/events").status_code == 302  # logout ends every session of the user
 
 
 def test_password_change_ends_every_session_but_keeps_this_browser(app, door):
