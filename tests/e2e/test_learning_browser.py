@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.conftest import base_config
@@ -114,15 +115,15 @@ def test_pre_test_on_a_phone_survives_a_dropped_connection(live, phone):
     assert fieldsets.count() == 5
     for i in range(2):
         _answer(page, fieldsets.nth(i), right)
-    page.wait_for_function("document.getElementById('save-state').dataset.kind === 'saved'", timeout=60000)
-    page.wait_for_function("!document.getElementById('save-state').textContent.includes('Menyimpan')", timeout=60000)
+    page.wait_for_selector("#save-state[data-kind='saved']", state="attached", timeout=60000)
+    expect(page.locator("#save-state")).not_to_contain_text("Menyimpan", timeout=60000)
     assert len(_saved(app)) == 2
 
     # The connection drops: the rest is answered offline, kept on the phone, and the tab is even closed.
     context.set_offline(True)
     for i in range(2, 5):
         _answer(page, fieldsets.nth(i), right)
-    page.wait_for_function("document.getElementById('save-state').dataset.kind === 'offline'", timeout=60000)
+    page.wait_for_selector("#save-state[data-kind='offline']", state="attached", timeout=60000)
     assert "Koneksi terputus" in page.locator("#save-state").inner_text()
     assert len(_saved(app)) == 2
     page.close()
@@ -131,8 +132,8 @@ def test_pre_test_on_a_phone_survives_a_dropped_connection(live, phone):
     context.set_offline(False)
     page = watch(context.new_page())
     page.goto(f"{base}/r/{token}/tes/pre")
-    page.wait_for_function("document.getElementById('save-state').dataset.kind === 'saved'", timeout=60000)
-    page.wait_for_function("!document.getElementById('save-state').textContent.includes('Menyimpan')", timeout=60000)
+    page.wait_for_selector("#save-state[data-kind='saved']", state="attached", timeout=60000)
+    expect(page.locator("#save-state")).not_to_contain_text("Menyimpan", timeout=60000)
     saved = _saved(app)
     assert len(saved) == 5 and "Cek sumber asli dan tanggal terbit" in saved.values()
     assert page.locator("input[type=radio]:checked").count() == 4
