@@ -34,6 +34,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from bench._serve import tree_cpu_seconds  # noqa: E402
+
 PY = Path(sys.executable)
 GUNICORN = PY.parent / "gunicorn"
 PG = os.environ.get("BIMTEK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -162,10 +165,13 @@ def setup_event(app, **overrides):
         return event.id
 
 
-def load_round(url: str, event_id: int, port: int, hello_port: int, seconds: int, tmp: str, run: int) -> dict:
+def load_round(event_id: int, server: subprocess.Popen, port: int, hello_port: int, seconds: int, tmp: str, run: int):
     script = Path(tmp) / f"reg{run}.lua"
     script.write_text(f'PATH = "/api/v1/events/{event_id}/registrations"\nRUN = "r{run}"\n' + LUA)
+    cpu_before = tree_cpu_seconds(server.pid)
     reg = run_wrk(f"http://127.0.0.1:{port}/api/v1/events/{event_id}/registrations", seconds, str(script))
+    requests = sum(reg["codes"].values()) or 1
+    reg["cpu_ms"] = (tree_cpu_seconds(server.pid) - cpu_before) * 1000 / requests
     hello = run_wrk(f"http://127.0.0.1:{hello_port}/hello", seconds)
     return {"reg": reg, "hello": hello}
 
@@ -361,6 +367,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--search-rows", type=int, default=100_000)
+    parser.add_argument("--load-only", action="store_true", help="only the public API load (part 1)")
     opts = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -394,20 +401,21 @@ def main() -> None:
 
         rounds = []
         for r in range(opts.rounds):
-            res = load_round(url, event_id, port, hello_port, opts.duration, tmp, r)
+            res = load_round(event_id, procs[0], port, hello_port, opts.duration, tmp, r)
             rounds.append(res)
             reg, hello = res["reg"], res["hello"]
             print(f"round {r + 1}: registrations {reg['rps']:.0f}/s p50 {reg['p50']:.1f} ms p99 {reg['p99']:.1f} ms "
-                  f"codes {reg['codes']} | hello {hello['rps']:.0f}/s p50 {hello['p50']:.1f} ms "
+                  f"cpu {reg['cpu_ms']:.2f} ms/req codes {reg['codes']} | hello {hello['rps']:.0f}/s p50 {hello['p50']:.1f} ms "
                   f"p99 {hello['p99']:.1f} ms | ratio {reg['rps'] / hello['rps']:.3f}", flush=True)  # fmt: skip
         seats = check_seats(sa.create_engine(url), event_id)
-        med = {k: statistics.median(r["reg"][k] for r in rounds) for k in ("rps", "p50", "p99")}
+        med = {k: statistics.median(r["reg"][k] for r in rounds) for k in ("rps", "p50", "p99", "cpu_ms")}
         hello_med = statistics.median(r["hello"]["rps"] for r in rounds)
         ratio = statistics.median(r["reg"]["rps"] / r["hello"]["rps"] for r in rounds)
         print(
             f"\nPUBLIC API (2 gunicorn gthread workers x 8 threads, 32 clients, {opts.rounds} x {opts.duration}s, medians):"
         )
         print(f"  registrations/s {med['rps']:.0f}   p50 {med['p50']:.1f} ms   p99 {med['p99']:.1f} ms")
+        print(f"  server CPU per registration {med['cpu_ms']:.2f} ms (workers' user + system time over the requests)")
         print(f"  bare hello/s    {hello_med:.0f}   ratio registrations/hello {ratio:.3f}")
         print(
             f"  seats: onsite {seats['onsite'][0]}/{seats['onsite'][1]}, online {seats['online'][0]}, "
@@ -416,6 +424,8 @@ def main() -> None:
         for p in procs:
             stop(p)
         procs.clear()
+        if opts.load_only:
+            return
 
         search_event = setup_event(app, onsite_capacity=1_000_000, online_capacity=1_000_000)
         t0 = time.perf_counter()
