@@ -26,6 +26,7 @@ GREY = "#9aa6b3"
 INK = "#1b2430"
 MUTED = "#5b6675"
 GRID = "#d8dee6"
+TRACK = "#eef2f6"
 PALETTE = (BLUE, ORANGE, GREEN, "#7a3fb3", "#b3261e", "#0f8a8a", GREY)
 
 
@@ -291,9 +292,8 @@ def score_chart(
     wrapped = [wrap(label, width - 2) for label, _, _ in items]
     height = top + sum(len(lines) * line_h + bar_h + 10 for lines in wrapped) + 2
     out = _open(chart_id, width, height, title, desc or title)
-    for k in range(1, 6):
-        x = bar_space * k / 5
-        out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 4}" stroke="{GRID}"/>')
+    grid = [bar_space * k / 5 for k in range(1, 6)]
+    for k, x in enumerate(grid, start=1):
         anchor = "end" if k == 5 else "middle"
         out.append(f'<text x="{x:.1f}" y="{top - 6}" text-anchor="{anchor}" fill="{MUTED}" font-size="11">{k}</text>')
     y = top
@@ -303,6 +303,9 @@ def score_chart(
         for line in lines:
             y += line_h
             out.append(f'<text x="0" y="{y - 4}" fill="{INK}">{escape(line)}</text>')
+        out.append(f'<path d="M0 {y + 1}h{bar_space:.1f}v{bar_h - 2}H0z" fill="{TRACK}"/>')  # the 0–5 track
+        for x in grid:  # the 1–5 scale behind the bar only, never through the label above it
+            out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + bar_h}" stroke="{GRID}"/>')
         if mean is not None:
             w = bar_space * max(0.0, min(5.0, mean)) / 5
             color = GREEN if mean >= 4 else (BLUE if mean >= 3 else ORANGE)
