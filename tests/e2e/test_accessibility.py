@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT  # axe-core's axe.min.js as the pinned package ships it
 
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import CHROMIUM
 
 pytestmark = pytest.mark.e2e
 
-axe = pytest.importorskip("axe_playwright_python.base")  # axe-core's axe.min.js, as the package ships it
 
 BLOCKING = ("serious", "critical")
 
@@ -184,7 +184,7 @@ def role_pages(demo_site, browser):
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
         # axe-core goes into every document as it is created (Page.addScriptToEvaluateOnNewDocument): the
         # driver's script, which the page's CSP does not govern, and no second copy to send for each page.
-        context.add_init_script(script=axe.AXE_SCRIPT)
+        context.add_init_script(script=AXE_SCRIPT)
         contexts.append(context)
         page = context.new_page()
         if email_attr:
