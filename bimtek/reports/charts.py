@@ -134,13 +134,13 @@ def hbar_chart(
 ) -> str:
     """Horizontal bars, one row per item: label on the left, bar, value at its end.
 
-    The label column is as wide as the longest label (at most 55% of the chart, or label_width when given);
+    The label column is as wide as the longest label (at most 62% of the chart, or label_width when given);
     a longer label ends with an ellipsis inside the column, never cut at the chart's edge.
     """
     items = list(items)
     if label_width is None:
         longest = max((text_width(label) for label, _ in items), default=0)
-        label_width = int(min(width * 0.55, max(60, longest + 12)))
+        label_width = int(min(width * 0.62, max(60, longest + 12)))
     top = 6
     height = top + row * max(1, len(items)) + 6
     scale_max = max_value if max_value is not None else nice_max(max((v for _, v in items), default=0))
