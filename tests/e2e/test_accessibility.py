@@ -62,6 +62,7 @@ PAGES = {
         "ubah sesi": "{up}/sessions/{session}",
         "formulir pertanyaan": "{up}/questions",
         "daftar peserta": "{up}/participants",
+        "detail pendaftaran": "/manage/registrations/{registration}",
         "tambah peserta": "{up}/participants/new",
         "email massal": "{up}/participants/email",
         "impor peserta": "{up}/participants/import",
@@ -142,7 +143,7 @@ def demo_site(tmp_path_factory):
         holder = db.session.get(Registration, cert.registration_id)
         where = {"up": f"/manage/events/{upcoming.id}", "bt": f"/manage/events/{batam.id}", "slug": upcoming.slug,
                  "onsite": onsite.manage_token, "online": online.manage_token, "holder": holder.manage_token,
-                 "code": cert.verification_code, "session": upcoming.sessions[0].id}  # fmt: skip
+                 "code": cert.verification_code, "registration": holder.id, "session": upcoming.sessions[0].id}  # fmt: skip
         pages = {role: {name: path.format(**where) for name, path in names.items()} for role, names in PAGES.items()}
         db.session.commit()
         db.session.remove()
