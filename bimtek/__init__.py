@@ -209,6 +209,7 @@ def _init_template_globals(app: Flask) -> None:
     from flask_login import current_user
 
     from bimtek.accounts.access import can
+    from bimtek.core.pdfkit.formats import place_line
     from bimtek.nav import EVENT_TABS
 
     @app.before_request
@@ -225,4 +226,5 @@ def _init_template_globals(app: Flask) -> None:
         can=can,
         has_endpoint=lambda name: name in app.view_functions,
         staff_user=lambda: current_user,
+        place_line=place_line,
     )

@@ -56,16 +56,18 @@ def build(report: dict) -> dict[str, Markup]:
         kinds,
         chart_id="chart-institution", title=_("Peserta terkonfirmasi per jenis instansi"),
         desc="; ".join(f"{label}: {_fmt(count)}" for label, count in kinds),
-        fmt=_fmt, label_width=160,
+        fmt=_fmt,
     ))  # fmt: skip
-    provinces = regs["by_province"]
-    out["province"] = _svg(charts.hbar_chart(
-        [(p["name"], p["count"]) for p in provinces],
-        chart_id="chart-province", title=_("Peserta terkonfirmasi per provinsi (38 provinsi)"),
-        desc=_("%(n)s dari 38 provinsi terwakili. ", n=regs["provinces_reached"]) + "; ".join(
-            f'{p["name"]}: {_fmt(p["count"])}' for p in sorted(provinces, key=lambda p: -p["count"]) if p["count"]),
-        fmt=_fmt, label_width=165, row=19,
-    ))  # fmt: skip
+    # Only the provinces that sent participants, most first: a list of 38 mostly empty rows hides them.
+    provinces = sorted((p for p in regs["by_province"] if p["count"]), key=lambda p: (-p["count"], p["name"]))
+    if provinces:
+        out["province"] = _svg(charts.hbar_chart(
+            [(p["name"], p["count"]) for p in provinces],
+            chart_id="chart-province", title=_("Peserta terkonfirmasi per provinsi asal"),
+            desc=_("%(n)s dari 38 provinsi terwakili. ", n=regs["provinces_reached"]) + "; ".join(
+                f'{p["name"]}: {_fmt(p["count"])}' for p in provinces),
+            fmt=_fmt,
+        ))  # fmt: skip
     modes = regs["by_mode"]
     out["mode"] = _svg(charts.stacked_bar(
         [(_("Luring"), modes["onsite"]["confirmed"]), (_("Daring"), modes["online"]["confirmed"])],
@@ -80,7 +82,7 @@ def build(report: dict) -> dict[str, Markup]:
         [(_(label), status[key]) for key, label in STATUS_ORDER],
         chart_id="chart-status", title=_("Status pendaftaran"),
         desc="; ".join(f"{_(label)}: {_fmt(status[key])}" for key, label in STATUS_ORDER),
-        fmt=_fmt, label_width=170, colors=(charts.GREEN, charts.ORANGE, charts.BLUE, charts.GREY, charts.GREY),
+        fmt=_fmt, colors=(charts.GREEN, charts.ORANGE, charts.BLUE, charts.GREY, charts.GREY),
     ))  # fmt: skip
     ev = report["evaluation"]
     if ev["responses"]:
@@ -88,21 +90,21 @@ def build(report: dict) -> dict[str, Markup]:
             [(display_text(r["question"]), r["mean"], r["count"]) for r in ev["general"]],
             chart_id="chart-eval-general", title=_("Nilai rata-rata penyelenggaraan dan manfaat (skala 1–5)"),
             desc="; ".join(f'{display_text(r["question"])}: {_score_fmt(r["mean"]) if r["mean"] is not None else "-"}'
-                           for r in ev["general"]), fmt=_score_fmt, label_width=170,
+                           for r in ev["general"]), fmt=_score_fmt,
         ))  # fmt: skip
         if ev["sessions"]:
             out["eval_sessions"] = _svg(charts.score_chart(
                 [(s["title"], s["mean"], s["count"]) for s in ev["sessions"]],
                 chart_id="chart-eval-sessions", title=_("Nilai materi per sesi (skala 1–5)"),
                 desc="; ".join(f'{s["title"]}: {_score_fmt(s["mean"]) if s["mean"] is not None else "-"}'
-                               for s in ev["sessions"]), fmt=_score_fmt, label_width=170,
+                               for s in ev["sessions"]), fmt=_score_fmt,
             ))  # fmt: skip
         if ev["speakers"]:
             out["eval_speakers"] = _svg(charts.score_chart(
                 [(s["name"], s["mean"], s["count"]) for s in ev["speakers"]],
                 chart_id="chart-eval-speakers", title=_("Nilai narasumber (rata-rata semua aspek, skala 1–5)"),
                 desc="; ".join(f'{s["name"]}: {_score_fmt(s["mean"]) if s["mean"] is not None else "-"}'
-                               for s in ev["speakers"]), fmt=_score_fmt, label_width=170,
+                               for s in ev["speakers"]), fmt=_score_fmt,
             ))  # fmt: skip
         dist = ev["overall"]["distribution"]
         out["eval_overall"] = _svg(charts.column_chart(

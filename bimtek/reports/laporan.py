@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bimtek.core.pdfkit.formats import clock, date_range, number, short_date, to_local
+from bimtek.core.pdfkit.formats import clock, date_range, number, place_line, short_date, to_local
 
 __all__ = ["NARRATIVE", "SECTIONS", "comments_deduplicated", "defaults", "narrative", "schedule_rows",
            "speaker_rows", "when_where"]  # fmt: skip
@@ -43,7 +43,7 @@ def defaults(report: dict, *, organizer: str = "") -> dict[str, str]:
     tz = ev["timezone"]
     year = to_local(ev["starts_at"], tz).year
     unit = organizer or ev["organizer_unit"] or "penyelenggara"
-    place = ", ".join(x for x in (ev["venue_name"], ev["city"]) if x) or "lokasi kegiatan"
+    place = place_line(ev["venue_name"], "", ev["city"]) or "lokasi kegiatan"
     reach = summ["provinces_reached"]
     text = {
         "basis": f"Kegiatan ini dilaksanakan berdasarkan Daftar Isian Pelaksanaan Anggaran (DIPA) {unit} "
@@ -126,7 +126,7 @@ def when_where(report: dict) -> list[tuple[str, str]]:
     """Hari/tanggal, waktu, tempat, cara: label and value."""
     ev = report["event"]
     tz = ev["timezone"]
-    place = ", ".join(x for x in (ev["venue_name"], ev["city"], ev["province"]) if x) or "–"
+    place = place_line(ev["venue_name"], ev.get("venue_address"), ev["city"], ev["province"]) or "–"
     return [("Hari/tanggal", date_range(ev["starts_at"], ev["ends_at"], tz)),
             ("Waktu", f"pukul {clock(ev['starts_at'], tz)[:5]} – {clock(ev['ends_at'], tz)}"),
             ("Tempat", place), ("Pelaksanaan", _mode_text(ev)),

@@ -36,6 +36,7 @@ from bimtek.core.pdfkit import (
 from bimtek.core.pdfkit import clock as _clock
 from bimtek.core.pdfkit import long_date as _long_date
 from bimtek.core.pdfkit import number as num
+from bimtek.core.pdfkit.axes import count_axis
 from bimtek.reports import laporan
 
 COMMENT_LIMIT = 300
@@ -145,9 +146,10 @@ def _hbar(items: list[tuple[str, float]], *, title: str, value_max: float | None
     chart.categoryAxis.labels.dx = -3
     chart.valueAxis.valueMin = 0
     top = max(values, default=0)
-    chart.valueAxis.valueMax = value_max if value_max is not None else max(1, top * 1.15)
-    if value_max is None and top <= 10:
-        chart.valueAxis.valueStep = 1 if top > 2 else 0.5
+    if value_max is None and all(float(v).is_integer() for v in values):
+        chart.valueAxis.valueMax, chart.valueAxis.valueStep = count_axis(top)  # counts: whole-number ticks
+    else:
+        chart.valueAxis.valueMax = value_max if value_max is not None else max(1, top * 1.15)
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda v: num(v, 1)
@@ -176,7 +178,7 @@ def _vbar(items: list[tuple[str, float]], *, title: str, color=BLUE, width: floa
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(1, max(values) * 1.15)
+    chart.valueAxis.valueMax, chart.valueAxis.valueStep = count_axis(max(values))  # counts: whole-number ticks
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda v: num(v, 0)
@@ -309,20 +311,21 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
     story.append(_p("3. Asal peserta", st["h1"]))
     story.append(_hbar([(t["label"], t["count"]) for t in regs["by_institution_type"]],
                        title="Peserta terkonfirmasi per jenis instansi"))  # fmt: skip
-    reached = [p for p in regs["by_province"] if p["count"]]
+    reached = sorted((p for p in regs["by_province"] if p["count"]), key=lambda p: (-p["count"], p["name"]))
     if reached:
-        top = sorted(reached, key=lambda p: -p["count"])[:15]
-        story.append(_hbar([(p["name"], p["count"]) for p in top],
-                           title=f"Provinsi asal peserta ({len(reached)} dari 38 provinsi; 15 terbanyak)"))  # fmt: skip
-    half = (len(regs["by_province"]) + 1) // 2
-    left, right = regs["by_province"][:half], regs["by_province"][half:]
-    prov_rows = [["Provinsi", "Peserta", "Provinsi", "Peserta"]]
-    for i in range(half):
-        a = left[i]
-        b = right[i] if i < len(right) else None
-        prov_rows.append([a["name"], num(a["count"]), b["name"] if b else "", num(b["count"]) if b else ""])
-    story += [Spacer(1, 3 * mm), _p("Sebaran 38 provinsi", st["h2"]),
-              _table(prov_rows, [CONTENT_WIDTH * 0.36, CONTENT_WIDTH * 0.14] * 2, st)]  # fmt: skip
+        story.append(_hbar([(p["name"], p["count"]) for p in reached[:15]],
+                           title=f"Provinsi asal peserta ({len(reached)} dari 38 provinsi"
+                                 f"{'; 15 terbanyak' if len(reached) > 15 else ''})"))  # fmt: skip
+        # Only the provinces that sent participants: 38 rows of mostly zeros would hide them.
+        half = (len(reached) + 1) // 2
+        left, right = reached[:half], reached[half:]
+        prov_rows = [["Provinsi", "Peserta", "Provinsi", "Peserta"]]
+        for i in range(half):
+            a = left[i]
+            b = right[i] if i < len(right) else None
+            prov_rows.append([a["name"], num(a["count"]), b["name"] if b else "", num(b["count"]) if b else ""])
+        story += [Spacer(1, 3 * mm), _p(f"Sebaran provinsi asal peserta ({len(reached)} dari 38 provinsi)", st["h2"]),
+                  _table(prov_rows, [CONTENT_WIDTH * 0.36, CONTENT_WIDTH * 0.14] * 2, st)]  # fmt: skip
 
     # 4. Attendance recap
     story.append(_p("4. Rekap kehadiran", st["h1"]))

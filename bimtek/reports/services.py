@@ -86,6 +86,7 @@ def _event_json(event: Event) -> dict:
         "status": event.status,
         "organizer_unit": event.organizer_unit,
         "venue_name": event.venue_name,
+        "venue_address": event.venue_address or "",
         "city": event.city,
         "province": province,
         "timezone": event.timezone,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -49,6 +50,7 @@ def dashboard_page(event):
         status_order=dashboard.STATUS_ORDER,
         labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
         cert_labels=CERTIFICATE_STATUS_LABELS,
+        generated_at=datetime.fromisoformat(report["generated_at"]),  # shown in the event's zone (WIB/WITA/WIT)
     )
 
 

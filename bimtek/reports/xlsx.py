@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bimtek.core.pdfkit.formats import place_line
 from bimtek.core.spreadsheet import safe_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
@@ -65,7 +66,7 @@ def event_workbook(report: dict, responses: dict | None = None) -> bytes:
         ["Kegiatan", ev["title"]],
         ["Kode", ev["code"]],
         ["Penyelenggara", ev["organizer_unit"]],
-        ["Tempat", ", ".join(x for x in (ev["venue_name"], ev["city"], ev["province"]) if x)],
+        ["Tempat", place_line(ev["venue_name"], ev.get("venue_address"), ev["city"], ev["province"])],
         ["Mulai (UTC)", ev["starts_at"]],
         ["Selesai (UTC)", ev["ends_at"]],
         ["Total JP", ev["jp_total"]],

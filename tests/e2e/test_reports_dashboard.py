@@ -92,13 +92,31 @@ def test_dashboard_renders_charts(live_demo, browser, viewport, name):
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, (ids[i], box)
             assert svg.get_attribute("role") == "img"
             assert svg.locator("title").first.text_content().strip()
-        # Bars are really painted: the 38 provinces chart has visible bars for the provinces in the demo.
+        # Bars are really painted: the province chart has visible bars for the provinces in the demo.
         bars = page.locator("#chart-province rect").evaluate_all(
             "rs => rs.map(r => r.getBoundingClientRect().width).filter(w => w > 1).length"
         )
         assert bars == 7
         province_rows = page.locator("#chart-province g.bar").count()
-        assert province_rows == 38
+        assert province_rows == 7  # only the provinces that sent participants, not 38 rows of zeros (issue 11)
+        # Every chart label and axis number is drawn inside its chart: nothing is cut at the edge
+        # ("enyamanan" for "Kenyamanan"), and the count axes read whole numbers (never "6,2" people).
+        spill = page.locator("svg.chart-svg").evaluate_all(
+            """svgs => svgs.flatMap(svg => { const box = svg.getBoundingClientRect();
+                 return [...svg.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();
+                   return r.left < box.left - 0.5 || r.right > box.right + 0.5; }).map(t => svg.id + ': ' + t.textContent); })"""
+        )
+        assert spill == []
+        ticks = page.locator("#chart-over-time > text, #chart-minutes > text, #chart-eval-overall > text").evaluate_all(
+            "ts => ts.map(t => t.textContent)"
+        )
+        numbers = [t for t in ticks if t.strip().replace(".", "").isdigit() or "," in t]
+        assert numbers and all("," not in t for t in numbers), ticks
+        # The narasumber table fits its card or scrolls inside it: never wider than the card, and reachable by keyboard.
+        wrap = page.locator("#narasumber .table-wrap")
+        card, inner = page.locator("#narasumber").bounding_box(), wrap.bounding_box()
+        assert inner["x"] >= card["x"] and inner["x"] + inner["width"] <= card["x"] + card["width"] + 0.5
+        assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("aria-label") == "Narasumber"
         # The demo has a morning of venue scans: the check-in section shows the rate, not "no data".
         checkin = page.locator("#checkin").inner_text()
         assert "Belum ada data." not in checkin and "peserta luring terkonfirmasi hadir" in checkin

@@ -81,7 +81,8 @@ def test_dashboard_page_draws_charts_with_text_alternatives(client):
     page = resp.get_data(as_text=True)
     for chart in ("chart-over-time", "chart-institution", "chart-province", "chart-mode", "chart-eval-speakers"):
         assert f'id="{chart}"' in page and f'aria-labelledby="{chart}-title {chart}-desc"' in page
-    assert "Kepulauan Riau: 2" in page and "Papua Pegunungan: 0" in page  # all 38 provinces are drawn
+    assert "Kepulauan Riau: 2" in page and "Bali: 2" in page and "2 dari 38 terwakili" in page
+    assert "Papua Pegunungan" not in page  # only the provinces that sent participants are listed (issue 11)
     assert "Belum ada data." in page  # check-in, online minutes, eligibility, certificates
     assert "&lt;script" not in page or True
     assert 'style="' not in page.split("<main", 1)[1]  # no inline styles: the CSP would block them
@@ -98,9 +99,11 @@ def test_pdf_report_text_and_charts(client):
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     for expected in ("LAPORAN KEGIATAN", "Bimtek Strategi Komunikasi Media Sosial", "Kamis, 22 Agustus 2030",
                      "1. Ringkasan", "Pendaftaran per hari", "Peserta terkonfirmasi per jenis instansi",
-                     "Sebaran 38 provinsi", "Papua Pegunungan", "Rekap kehadiran", "belum ada data",
+                     "Sebaran provinsi asal peserta (2 dari 38 provinsi)", "Kepulauan Riau", "Rekap kehadiran",
+                     "belum ada data",
                      "Hasil evaluasi", "Narasumber 1", "Penguasaan materi", "HYPERLINK"):  # fmt: skip
         assert expected in text, expected
+    assert "Papua Pegunungan" not in text  # only the provinces that sent participants are listed (issue 11)
     pdf = pdfium.PdfDocument(resp.data)
     blue = 0
     try:

@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bimtek.checkin.pdf import AttendanceSheet, SheetRow, attendance_pdf
 from bimtek.core import pdfkit
+from bimtek.core.pdfkit.formats import place_line
 from bimtek.core.tickets import encode_ticket, generate_event_keypair
 from bimtek.registration.ticket_pdf import TicketInfo, ticket_pdf
 from tests.pdfchecks import assert_inside_page, assert_nips_whole, assert_page_numbers, flat, page_texts, qr_texts
@@ -134,3 +135,25 @@ def test_date_range_writes_a_multi_day_span_once():
     assert date_range(date(2022, 8, 25), date(2022, 8, 25)) == "Kamis, 25 Agustus 2022"
     assert date_range(date(2022, 8, 25), date(2022, 8, 26), locale="en") == "Thursday–Friday, 25–26 August 2022"
     assert date_range(date(2025, 12, 31), date(2026, 1, 1)) == "Rabu, 31 Desember 2025 – Kamis, 1 Januari 2026"
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("Hotel Aston Makassar", "", "Makassar", ""), "Hotel Aston Makassar"),
+        (
+            ("Hotel Aston Makassar", "Jl. Sultan Hasanuddin No. 10", "Makassar", "Sulawesi Selatan"),
+            "Hotel Aston Makassar, Jl. Sultan Hasanuddin No. 10, Sulawesi Selatan",
+        ),
+        (
+            ("Swiss-Belhotel Harbour Bay", "Jl. Duyung, Sei Jodoh", "Batam", "Kepulauan Riau"),
+            "Swiss-Belhotel Harbour Bay, Jl. Duyung, Sei Jodoh, Batam, Kepulauan Riau",
+        ),
+        (("Aula Serbaguna", "Jl. Bandung Raya 5", "Bandung", ""), "Aula Serbaguna, Jl. Bandung Raya 5"),
+        (("Gedung Balikpapan", "", "Bali", ""), "Gedung Balikpapan, Bali"),  # whole words only
+        ((None, None, "Batam", None), "Batam"),
+        (("", "", "", ""), ""),
+    ],
+)
+def test_place_line_says_each_part_once(parts, expected):
+    assert place_line(*parts) == expected

@@ -107,3 +107,65 @@ def test_minutes_distribution_buckets_by_share_of_schedule():
 )
 def test_union_minutes_counts_overlaps_once(spans, total):
     assert union_minutes(spans) == total
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, (1, 1)),
+        (1, (1, 1)),
+        (3, (3, 1)),
+        (7, (8, 2)),
+        (18, (20, 5)),
+        (25, (30, 10)),
+        (50, (60, 20)),
+        (101, (150, 50)),
+    ],
+)
+def test_count_axis_has_whole_number_steps(value, expected):
+    top, step = charts.count_axis(value)
+    assert (top, step) == expected and top >= value and top // step <= 4
+
+
+def _ticks(svg: str) -> list[str]:
+    return [t.text for t in _parse(svg).findall(f"{NS}text") if t.get("font-size") == "11"]
+
+
+def test_column_chart_counts_read_whole_numbers():
+    # The demo's 25 registrations a day used to give ticks 6,2 / 12,5 / 18,8 (issue 11).
+    svg = charts.column_chart([("2 Agu", 25), ("3 Agu", 25)], line=[25, 50], line_label="kumulatif",
+                              chart_id="t", title="Pendaftaran", fmt=lambda v: f"{v:g}".replace(".", ","))  # fmt: skip
+    ticks = [t for t in _ticks(svg) if t[0].isdigit()]
+    assert "0" in ticks and "30" in ticks and "60" in ticks
+    assert not [t for t in ticks if "," in t or "." in t], ticks
+    # Scores are not counts: a mean axis may still show fractions.
+    assert "0,5" in _ticks(
+        charts.column_chart([("a", 0.3)], chart_id="f", title="f", fmt=lambda v: f"{v:g}".replace(".", ","))
+    )
+
+
+def test_labels_fit_inside_the_chart():
+    long = "Kenyamanan tempat dan fasilitas kegiatan yang sangat panjang sekali untuk satu baris"
+    assert charts.fit("Bali", 100) == "Bali"
+    cut = charts.fit(long, 160)
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and charts.text_width(cut) <= 160
+    lines = charts.wrap(long, 300)
+    assert len(lines) == 2 and all(charts.text_width(line) <= 300 for line in lines)
+    assert lines[0].startswith("Kenyamanan")  # the start of a label is never lost ("enyamanan")
+
+
+def test_score_chart_writes_whole_labels_above_the_bars():
+    question = "Secara keseluruhan, seberapa bermanfaat kegiatan ini bagi pekerjaan Anda?"
+    svg = charts.score_chart([("Kenyamanan tempat dan fasilitas kegiatan", 3.9, 10), (question, 4.05, 40)],
+                             chart_id="g", title="Nilai")  # fmt: skip
+    root = _parse(svg)
+    width = float(root.get("viewBox").split()[2])
+    labels = [t.text for t in root.iter(f"{NS}text") if t.get("x") == "0"]  # label lines start at the left edge
+    assert labels[0] == "Kenyamanan tempat dan fasilitas kegiatan"
+    assert len(labels) == 3 and " ".join(labels[1:]) == question  # wrapped over two lines, nothing cut
+    assert all(charts.text_width(line) <= width for line in labels)
+
+
+def test_hbar_label_column_fits_the_longest_label():
+    svg = charts.hbar_chart([("Pemerintah kabupaten/kota", 10), ("Lainnya", 5)], chart_id="i", title="Jenis instansi")
+    assert ">Pemerintah kabupaten/kota<" in svg  # whole, not "Pemerintah kabupate…"

@@ -1,14 +1,18 @@
 """Indonesian formats for printed documents: numbers 1.234,5, dates "Kamis, 25 Agustus 2022", "09.00 WIB",
-NIPs grouped 8-6-1-3 with non-breaking spaces, codes grouped "FM4Q-SNQQ"."""
+NIPs grouped 8-6-1-3 with non-breaking spaces, codes grouped "FM4Q-SNQQ", a place said once."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-__all__ = ["NBSP", "clock", "date_range", "group_code", "long_date", "nip_text", "number", "short_date", "to_local"]
+__all__ = [
+    "NBSP", "clock", "date_range", "group_code", "long_date", "nip_text", "number", "place_line", "short_date",
+    "to_local",
+]  # fmt: skip
 
 NBSP = "\u00a0"
 _SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -87,3 +91,22 @@ def group_code(code: str) -> str:
     """A registration code as people read it on badge and ticket alike: "FM4Q-SNQQ"."""
     code = (code or "").replace("-", "")
     return f"{code[:4]}-{code[4:]}" if len(code) > 4 else code
+
+
+def place_line(
+    venue_name: str | None, address: str | None = "", city: str | None = "", province: str | None = ""
+) -> str:
+    """Venue, address, city and province, comma-separated, each said once.
+
+    "Hotel Aston Makassar" in Makassar reads "Hotel Aston Makassar, Jl. Sultan Hasanuddin No. 10", never
+    "Hotel Aston Makassar Makassar": a part already said, as whole words, in an earlier part is left out.
+    """
+    parts: list[str] = []
+    for raw in (venue_name, address, city, province):
+        part = " ".join((raw or "").split())
+        if not part:
+            continue
+        said = re.compile(rf"(?<!\w){re.escape(part)}(?!\w)", re.IGNORECASE)
+        if not any(said.search(earlier) for earlier in parts):
+            parts.append(part)
+    return ", ".join(parts)
