@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from bimtek.core import audit
 from bimtek.core.time import utcnow
 from bimtek.errors import Conflict, Invalid
 from bimtek.extensions import db
+from bimtek.registration import queries as registration_queries
 from bimtek.registration.models import Registration
 
 
@@ -59,10 +61,117 @@ def _credit_row(row: ZoomImportRow, registration_id: int, user, now: datetime) -
         )
 
 
-def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: datetime | None = None) -> int:
-    """Credit a review row to a registration and remember the name for the event's other sessions.
+@dataclass(slots=True)
+class Identity:
+    """One person as seen in the Zoom reports (an email, else a name) with their pending rows of every session.
 
-    Returns how many rows were linked (this one plus pending rows with the same name in other sessions).
+    ``row_id`` (the lowest row id) stands for the identity in addresses; linking or dismissing any of its
+    rows resolves them all.
+    """
+
+    key: str
+    row_id: int
+    display_name: str
+    email: str | None
+    names: list[str] = field(default_factory=list)  # every other spelling seen, original names included
+    minutes_by_session: dict[int, float] = field(default_factory=dict)
+    row_ids: list[int] = field(default_factory=list)
+    candidate_ids: list[int] = field(default_factory=list)
+    link_keys: set[str] = field(default_factory=set)
+
+    @property
+    def minutes(self) -> float:
+        return round(sum(self.minutes_by_session.values()), 2)
+
+
+def _group(rows: list[ZoomImportRow]) -> list[Identity]:
+    """Group review rows by who they are: the same email is one person; a name without an email joins the
+    one email identity that uses that name in another session, else it is its own identity."""
+    emails_by_name: dict[str, set[str]] = {}
+    for row in rows:
+        if row.email and row.link_key:
+            emails_by_name.setdefault(row.link_key, set()).add(row.email)
+    groups: dict[str, Identity] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.email:
+            key = f"email:{row.email}"
+        elif len(emails_by_name.get(row.link_key, ())) == 1:
+            key = f"email:{next(iter(emails_by_name[row.link_key]))}"
+        elif row.link_key:
+            key = f"name:{row.link_key}"
+        else:
+            key = f"row:{row.id}"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Identity(key, row.id, row.display_name, row.email)
+        for name in (row.display_name, row.original_name):
+            if name and name != group.display_name and name not in group.names:
+                group.names.append(name)
+        group.email = group.email or row.email
+        by_session = group.minutes_by_session
+        by_session[row.session_id] = round(by_session.get(row.session_id, 0) + (row.minutes or 0), 2)
+        group.row_ids.append(row.id)
+        group.candidate_ids += [c for c in row.candidate_ids or [] if c not in group.candidate_ids]
+        if row.link_key:
+            group.link_keys.add(row.link_key)
+    return sorted(groups.values(), key=lambda g: (g.display_name.casefold(), g.row_id))
+
+
+def _pending(event_id: int) -> list[ZoomImportRow]:
+    return list(
+        db.session.scalars(
+            select(ZoomImportRow).where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
+        )
+    )
+
+
+def identities(event_id: int) -> list[Identity]:
+    """The review queue grouped by Zoom identity, by name: one entry per person with all their sessions."""
+    return _group(_pending(event_id))
+
+
+def identity_of(row: ZoomImportRow) -> tuple[Identity, list[ZoomImportRow]]:
+    """The identity a pending row belongs to, and its pending rows (the row itself included)."""
+    rows = _pending(row.event_id)
+    group = next(g for g in _group(rows) if row.id in g.row_ids)
+    wanted = set(group.row_ids)
+    return group, [r for r in rows if r.id in wanted]
+
+
+def remembered(event_id: int, groups: list[Identity]) -> dict[str, int]:
+    """Registration ids an organizer already linked to one of these identities' names (by identity key)."""
+    keys = {k for g in groups for k in g.link_keys}
+    if not keys:
+        return {}
+    links = dict(
+        db.session.execute(
+            select(NameLink.link_key, NameLink.registration_id).where(
+                NameLink.event_id == event_id, NameLink.link_key.in_(keys)
+            )
+        ).all()
+    )
+    return {g.key: links[k] for g in groups for k in sorted(g.link_keys) if k in links}
+
+
+def _remember_name(event_id: int, key: str, registration_id: int, user) -> None:
+    link = db.session.scalar(select(NameLink).where(NameLink.event_id == event_id, NameLink.link_key == key))
+    if link is None:
+        db.session.add(
+            NameLink(
+                event_id=event_id,
+                link_key=key,
+                registration_id=registration_id,
+                created_by_id=getattr(user, "id", None),
+            )
+        )
+    else:
+        link.registration_id = registration_id
+
+
+def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: datetime | None = None) -> int:
+    """Credit a review row's whole identity (all its sessions) to a registration, and remember its names.
+
+    Returns how many rows were linked: this one and the identity's pending rows of the other sessions.
     """
     now = now or utcnow()
     if row.status == "linked" and row.registration_id == registration_id:
@@ -76,55 +185,59 @@ def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: dateti
             "Peserta tidak ditemukan pada kegiatan ini.",
             fields={"registration_id": "Pilih peserta kegiatan ini."},
         )
-    _credit_row(row, reg.id, user, now)
-    linked = 1
-    if row.link_key:
-        link = db.session.scalar(
-            select(NameLink).where(NameLink.event_id == row.event_id, NameLink.link_key == row.link_key)
-        )
-        if link is None:
-            db.session.add(
-                NameLink(
-                    event_id=row.event_id,
-                    link_key=row.link_key,
-                    registration_id=reg.id,
-                    created_by_id=getattr(user, "id", None),
-                )
-            )
-        else:
-            link.registration_id = reg.id
-        same_name = db.session.scalars(
-            select(ZoomImportRow).where(
-                ZoomImportRow.event_id == row.event_id,
-                ZoomImportRow.status == "pending",
-                ZoomImportRow.link_key == row.link_key,
-                ZoomImportRow.id != row.id,
-            )
-        ).all()
-        for other in same_name:
-            _credit_row(other, reg.id, user, now)
-            linked += 1
+    group, rows = identity_of(row)
+    for each in rows:
+        _credit_row(each, reg.id, user, now)
+    for key in sorted(group.link_keys):
+        _remember_name(row.event_id, key, reg.id, user)
     audit.record(
         "attendance.zoom_row_linked",
         row,
         event_id=row.event_id,
         actor=user,
-        details={"registration_id": reg.id, "display_name": row.display_name, "rows": linked},
+        details={
+            "registration_id": reg.id,
+            "display_name": group.display_name,
+            "rows": len(rows),
+            "sessions": sorted(group.minutes_by_session),
+            "minutes": group.minutes,
+        },
     )
     db.session.flush()
     verdicts.refresh(reg.event, [reg.id])
-    return linked
+    return len(rows)
 
 
-def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -> None:
-    """Take a row out of the queue without crediting anyone (host, guest, live-stream helper...)."""
+def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -> int:
+    """Take a row's whole identity out of the queue without crediting anyone (host, guest, live-stream
+    helper...); returns how many rows were dismissed."""
     if row.status == "dismissed":
-        return
+        return 0
     if row.status != "pending":
         raise Conflict("review_resolved", "Baris ini sudah diproses.")
-    row.status, row.resolved_by_id, row.resolved_at = "dismissed", getattr(user, "id", None), now or utcnow()
-    audit.record("attendance.zoom_row_dismissed", row, event_id=row.event_id, actor=user)
+    now = now or utcnow()
+    group, rows = identity_of(row)
+    for each in rows:
+        each.status, each.resolved_by_id, each.resolved_at = "dismissed", getattr(user, "id", None), now
+    audit.record(
+        "attendance.zoom_row_dismissed",
+        row,
+        event_id=row.event_id,
+        actor=user,
+        details={"display_name": group.display_name, "rows": len(rows), "sessions": sorted(group.minutes_by_session)},
+    )
     db.session.flush()
+    return len(rows)
+
+
+SEARCH_MAX = 100
+
+
+def find_registrations(event_id: int, text: str, *, limit: int = 10) -> list[Registration]:
+    """Registrations of this event a Zoom identity may be linked to, by the start of any word of the name or
+    instansi (or a typed code): the participant list's own search, without cancelled people."""
+    found = registration_queries.find_participants(event_id, text[:SEARCH_MAX], limit=limit * 2)
+    return [r for r in found if r.status in MATCHABLE_STATUSES][:limit]
 
 
 def review_row_json(row: ZoomImportRow) -> dict:
