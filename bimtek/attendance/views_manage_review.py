@@ -24,19 +24,22 @@ from bimtek.registration import queries as registration_queries
 SEARCH_MIN = 2
 
 
-def _search(event: Event, groups: list[services.Identity]) -> tuple[dict | None, int]:
-    """The search asked for in the query string (``group`` and ``q``), its results, and the status code."""
+PER_PAGE = 50
+
+
+def _search(event: Event) -> tuple[dict | None, int]:
+    """The search asked for in the query string (``group``: a row of the identity, ``q``), its results, and
+    the status code."""
     raw_group = request.args.get("group")
     if raw_group is None:
         return None, 200
     if not raw_group.isdigit():
         abort(400)
-    group = next((g for g in groups if g.row_id == int(raw_group)), None)
-    if group is None:
-        scoped(ZoomImportRow, event, int(raw_group))  # another event's row: 404
+    row = scoped(ZoomImportRow, event, int(raw_group))  # another event's row: 404
+    if row.status != "pending":
         return None, 200  # linked or dismissed meanwhile: nothing left to search for
     q = (request.args.get("q") or "").strip()
-    search = {"group": group.row_id, "q": q, "results": [], "message": None}
+    search = {"group": services.identity_of(row)[0].row_id, "q": q, "results": [], "message": None}
     if len(q) > services.SEARCH_MAX:
         search["message"] = _("Kata pencarian terlalu panjang (paling banyak %(n)s karakter).", n=services.SEARCH_MAX)
         return search, 400
@@ -54,11 +57,16 @@ def _search(event: Event, groups: list[services.Identity]) -> tuple[dict | None,
 @event_view("manage")
 def review(event):
     """Zoom identities that did not match by an exact key, each with its sessions, to link or dismiss."""
-    groups = services.identities(event.id)
-    search, status = _search(event, groups)
+    search, status = _search(event)
     if request.args.get("partial") and search is not None:
-        html = render_template("attendance/_review_results.html", event=event, search=search, labels=_labels())
+        page = request.args.get("page", 1, type=int)
+        html = render_template(
+            "attendance/_review_results.html", event=event, search=search, labels=_labels(), page=page
+        )
         return html, status
+    everyone = services.identities(event.id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    groups = everyone[(page - 1) * PER_PAGE : page * PER_PAGE]
     known = services.remembered(event.id, groups)
     ids = sorted({i for g in groups for i in g.candidate_ids} | set(known.values()))
     people = registration_queries.registrations_by_id(ids)
@@ -66,12 +74,15 @@ def review(event):
         "attendance/review.html",
         event=event,
         groups=groups,
+        total=len(everyone),
+        page=page,
+        per_page=PER_PAGE,
         known=known,
         people=people,
         sessions=sorted(event.sessions, key=lambda s: (s.starts_at, s.id)),
         search=search,
         labels=_labels(),
-        rows=sum(len(g.row_ids) for g in groups),
+        rows=sum(len(g.row_ids) for g in everyone),
     ), status
 
 
@@ -80,7 +91,8 @@ def _labels() -> dict[str, str]:
 
 
 def _back(event: Event):
-    return redirect(url_for("attendance.review", event_id=event.id))
+    page = request.form.get("page", 1, type=int) or 1
+    return redirect(url_for("attendance.review", event_id=event.id, page=page if page > 1 else None))
 
 
 @bp.post("/manage/events/<int:event_id>/attendance/review/<int:row_id>/link")
@@ -93,14 +105,12 @@ def review_link(event, row_id: int):
     reg_id, code = form.chosen_id, form.code.data
     if reg_id is None and code:
         reg_id = next((r.id for r in services.find_registrations(event.id, code) if r.code == code), None)
-    name = row.display_name
-    sessions = len(services.identity_of(row)[0].minutes_by_session) if row.status == "pending" else 0
     try:
-        services.link_row(row, reg_id, user=current_user)
+        group = services.link_identity(row, reg_id, user=current_user)
         db.session.commit()
         person = registration_queries.registrations_by_id([reg_id])[reg_id].full_name
-        flash(_("%(name)s dihubungkan ke %(person)s; %(n)s sesi dikreditkan.", name=name, person=person, n=sessions),
-              "success")  # fmt: skip
+        flash(_("%(name)s dihubungkan ke %(person)s; %(n)s sesi dikreditkan.", name=group.display_name, person=person,
+                n=len(group.minutes_by_session)), "success")  # fmt: skip
     except DomainError as err:
         db.session.rollback()
         flash(_(err.message), "error")

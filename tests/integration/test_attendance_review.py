@@ -200,3 +200,19 @@ def test_bad_input_is_a_clean_4xx(world, app):
     served = client.get(script.group(1))
     assert served.status_code == 200
     served.close()
+
+
+def test_a_long_queue_is_paged_and_a_link_returns_to_its_page(world, monkeypatch):
+    from bimtek.attendance import views_manage_review
+
+    monkeypatch.setattr(views_manage_review, "PER_PAGE", 2)
+    event, client, dewi = world["event"], world["client"], world["dewi"]
+    first = client.get(_url(event)).get_data(as_text=True)
+    assert first.count('class="card review-item"') == 2 and "Halaman 1 dari 3" in first
+    assert "5 orang dari 15 baris laporan." in first
+    last = client.get(_url(event, "?page=3")).get_data(as_text=True)
+    assert last.count('class="card review-item"') == 1
+    handle = int(re.search(r'id="orang-(\d+)"', last).group(1))
+    assert 'name="page" value="3"' in last
+    resp = client.post(_url(event, f"/{handle}/link"), data={"registration_id": str(dewi.id), "page": "3"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/attendance/review?page=3")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer
 
 from bimtek.attendance import verdicts
 from bimtek.attendance.models import (
@@ -117,22 +118,46 @@ def _group(rows: list[ZoomImportRow]) -> list[Identity]:
     return sorted(groups.values(), key=lambda g: (g.display_name.casefold(), g.row_id))
 
 
-def _pending(event_id: int) -> list[ZoomImportRow]:
-    return list(
-        db.session.scalars(
-            select(ZoomImportRow).where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
-        )
-    )
+def _pending(event_id: int, *, listing: bool = False) -> list[ZoomImportRow]:
+    query = select(ZoomImportRow).where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
+    if listing:  # the queue page needs no intervals or line numbers
+        query = query.options(defer(ZoomImportRow.intervals), defer(ZoomImportRow.line_nos))
+    return list(db.session.scalars(query))
 
 
 def identities(event_id: int) -> list[Identity]:
     """The review queue grouped by Zoom identity, by name: one entry per person with all their sessions."""
-    return _group(_pending(event_id))
+    return _group(_pending(event_id, listing=True))
+
+
+def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
+    """Pending rows that may share an identity with ``row``: every row using one of the emails or names
+    reached from it, so grouping them decides exactly as grouping the whole queue would."""
+    emails = {row.email} if row.email else set()
+    keys = {row.link_key} if row.link_key else set()
+    if not emails and not keys:
+        return [row]
+    found: dict[int, ZoomImportRow] = {}
+    while True:
+        wanted = [ZoomImportRow.email.in_(emails)] if emails else []
+        wanted += [ZoomImportRow.link_key.in_(keys)] if keys else []
+        rows = db.session.scalars(
+            select(ZoomImportRow).where(
+                ZoomImportRow.event_id == row.event_id, ZoomImportRow.status == "pending", or_(*wanted)
+            )
+        ).all()
+        found.update((r.id, r) for r in rows)
+        more_emails = {r.email for r in rows if r.email} - emails
+        more_keys = {r.link_key for r in rows if r.link_key} - keys
+        if not more_emails and not more_keys:
+            return list(found.values())
+        emails |= more_emails
+        keys |= more_keys
 
 
 def identity_of(row: ZoomImportRow) -> tuple[Identity, list[ZoomImportRow]]:
     """The identity a pending row belongs to, and its pending rows (the row itself included)."""
-    rows = _pending(row.event_id)
+    rows = _related(row)
     group = next(g for g in _group(rows) if row.id in g.row_ids)
     wanted = set(group.row_ids)
     return group, [r for r in rows if r.id in wanted]
@@ -173,9 +198,14 @@ def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: dateti
 
     Returns how many rows were linked: this one and the identity's pending rows of the other sessions.
     """
-    now = now or utcnow()
     if row.status == "linked" and row.registration_id == registration_id:
         return 0
+    return len(link_identity(row, registration_id, user=user, now=now).row_ids)
+
+
+def link_identity(row: ZoomImportRow, registration_id: int, *, user=None, now: datetime | None = None) -> Identity:
+    """``link_row`` for the pages: the identity that was credited (its sessions and minutes)."""
+    now = now or utcnow()
     if row.status != "pending":
         raise Conflict("review_resolved", "Baris ini sudah diproses.")
     reg = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
@@ -205,7 +235,7 @@ def link_row(row: ZoomImportRow, registration_id: int, *, user=None, now: dateti
     )
     db.session.flush()
     verdicts.refresh(reg.event, [reg.id])
-    return len(rows)
+    return group
 
 
 def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -> int:
