@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer
 
 from bimtek.attendance import verdicts
+from bimtek.attendance.identities import Identity, group_rows
 from bimtek.attendance.models import (
     AttendanceInterval,
     NameLink,
@@ -62,62 +62,6 @@ def _credit_row(row: ZoomImportRow, registration_id: int, user, now: datetime) -
         )
 
 
-@dataclass(slots=True)
-class Identity:
-    """One person as seen in the Zoom reports (an email, else a name) with their pending rows of every session.
-
-    ``row_id`` (the lowest row id) stands for the identity in addresses; linking or dismissing any of its
-    rows resolves them all.
-    """
-
-    key: str
-    row_id: int
-    display_name: str
-    email: str | None
-    names: list[str] = field(default_factory=list)  # every other spelling seen, original names included
-    minutes_by_session: dict[int, float] = field(default_factory=dict)
-    row_ids: list[int] = field(default_factory=list)
-    candidate_ids: list[int] = field(default_factory=list)
-    link_keys: set[str] = field(default_factory=set)
-
-    @property
-    def minutes(self) -> float:
-        return round(sum(self.minutes_by_session.values()), 2)
-
-
-def _group(rows: list[ZoomImportRow]) -> list[Identity]:
-    """Group review rows by who they are: the same email is one person; a name without an email joins the
-    one email identity that uses that name in another session, else it is its own identity."""
-    emails_by_name: dict[str, set[str]] = {}
-    for row in rows:
-        if row.email and row.link_key:
-            emails_by_name.setdefault(row.link_key, set()).add(row.email)
-    groups: dict[str, Identity] = {}
-    for row in sorted(rows, key=lambda r: r.id):
-        if row.email:
-            key = f"email:{row.email}"
-        elif len(emails_by_name.get(row.link_key, ())) == 1:
-            key = f"email:{next(iter(emails_by_name[row.link_key]))}"
-        elif row.link_key:
-            key = f"name:{row.link_key}"
-        else:
-            key = f"row:{row.id}"
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = Identity(key, row.id, row.display_name, row.email)
-        for name in (row.display_name, row.original_name):
-            if name and name != group.display_name and name not in group.names:
-                group.names.append(name)
-        group.email = group.email or row.email
-        by_session = group.minutes_by_session
-        by_session[row.session_id] = round(by_session.get(row.session_id, 0) + (row.minutes or 0), 2)
-        group.row_ids.append(row.id)
-        group.candidate_ids += [c for c in row.candidate_ids or [] if c not in group.candidate_ids]
-        if row.link_key:
-            group.link_keys.add(row.link_key)
-    return sorted(groups.values(), key=lambda g: (g.display_name.casefold(), g.row_id))
-
-
 def _pending(event_id: int, *, listing: bool = False) -> list[ZoomImportRow]:
     query = select(ZoomImportRow).where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
     if listing:  # the queue page needs no intervals or line numbers
@@ -127,7 +71,7 @@ def _pending(event_id: int, *, listing: bool = False) -> list[ZoomImportRow]:
 
 def identities(event_id: int) -> list[Identity]:
     """The review queue grouped by Zoom identity, by name: one entry per person with all their sessions."""
-    return _group(_pending(event_id, listing=True))
+    return group_rows(_pending(event_id, listing=True))
 
 
 def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
@@ -158,7 +102,7 @@ def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
 def identity_of(row: ZoomImportRow) -> tuple[Identity, list[ZoomImportRow]]:
     """The identity a pending row belongs to, and its pending rows (the row itself included)."""
     rows = _related(row)
-    group = next(g for g in _group(rows) if row.id in g.row_ids)
+    group = next(g for g in group_rows(rows) if row.id in g.row_ids)
     wanted = set(group.row_ids)
     return group, [r for r in rows if r.id in wanted]
 
