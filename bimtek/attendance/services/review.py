@@ -62,16 +62,14 @@ def _credit_row(row: ZoomImportRow, registration_id: int, user, now: datetime) -
         )
 
 
-def _pending(event_id: int, *, listing: bool = False) -> list[ZoomImportRow]:
-    query = select(ZoomImportRow).where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
-    if listing:  # the queue page needs no intervals or line numbers
-        query = query.options(defer(ZoomImportRow.intervals), defer(ZoomImportRow.line_nos))
-    return list(db.session.scalars(query))
-
-
 def identities(event_id: int) -> list[Identity]:
     """The review queue grouped by Zoom identity, by name: one entry per person with all their sessions."""
-    return group_rows(_pending(event_id, listing=True))
+    rows = db.session.scalars(
+        select(ZoomImportRow)
+        .where(ZoomImportRow.event_id == event_id, ZoomImportRow.status == "pending")
+        .options(defer(ZoomImportRow.intervals), defer(ZoomImportRow.line_nos))  # not needed to list them
+    )
+    return group_rows(rows)
 
 
 def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
@@ -79,9 +77,9 @@ def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
     reached from it, so grouping them decides exactly as grouping the whole queue would."""
     emails = {row.email} if row.email else set()
     keys = {row.link_key} if row.link_key else set()
+    found: dict[int, ZoomImportRow] = {row.id: row}
     if not emails and not keys:
         return [row]
-    found: dict[int, ZoomImportRow] = {}
     while True:
         wanted = [ZoomImportRow.email.in_(emails)] if emails else []
         wanted += [ZoomImportRow.link_key.in_(keys)] if keys else []
@@ -100,7 +98,7 @@ def _related(row: ZoomImportRow) -> list[ZoomImportRow]:
 
 
 def identity_of(row: ZoomImportRow) -> tuple[Identity, list[ZoomImportRow]]:
-    """The identity a pending row belongs to, and its pending rows (the row itself included)."""
+    """The identity a row belongs to, and its pending rows (the row itself always included)."""
     rows = _related(row)
     group = next(g for g in group_rows(rows) if row.id in g.row_ids)
     wanted = set(group.row_ids)
