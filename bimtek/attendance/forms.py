@@ -26,7 +26,7 @@ def _int_or_none(value):
 
 
 class ReviewLinkForm(FlaskForm):
-    """Credit a Zoom row to a registration: chosen from the candidates (id) or typed (registration code)."""
+    """Credit a Zoom identity to a registration: chosen from a search or the candidates (id), or a typed code."""
 
     registration_id = StringField(filters=[_strip])
     code = StringField(filters=[_code])

@@ -1,6 +1,6 @@
-"""Attendance pages for organizers: the "Kehadiran" tab, Zoom report imports, the review queue, webhook settings.
+"""Attendance pages for organizers: the "Kehadiran" tab, Zoom report imports, webhook settings.
 
-Presensi (views_manage_presensi.py), eligibility (views_manage_verdicts.py) and the participant's pages
+The review queue (views_manage_review.py), presensi (views_manage_presensi.py), eligibility (views_manage_verdicts.py) and the participant's pages
 (views_public.py) are their own modules on the same blueprint; routes.py lists them.
 """
 
@@ -14,13 +14,11 @@ from flask_login import current_user, login_required
 from bimtek.accounts.access import event_view
 from bimtek.attendance import services, verdicts, webhooks
 from bimtek.attendance.blueprint import bp, event_session, scoped
-from bimtek.attendance.forms import ReviewLinkForm, WebhookForm
-from bimtek.attendance.models import ZoomImport, ZoomImportRow
+from bimtek.attendance.forms import WebhookForm
+from bimtek.attendance.models import ZoomImport
 from bimtek.errors import DomainError
-from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
-from bimtek.registration.models import Registration
 
 add_event_tab("attendance.overview", _l("Kehadiran"), "manage", 40)
 
@@ -35,7 +33,7 @@ def overview(event):
         event=event,
         imports=services.session_groups(event.id),
         previews=services.previews(event.id),
-        pending=services.pending_count(event.id),
+        pending=len(services.identities(event.id)),
         rule=verdicts.get_rule(event),
         webhook=webhooks.webhook_config(event.id),
     )
@@ -129,61 +127,6 @@ def import_confirm(event, import_id: int):
     else:
         flash(_("Laporan ini sudah disimpan sebelumnya; tidak ada yang berubah."), "info")
     return redirect(url_for("attendance.import_detail", event_id=event.id, import_id=imp.id))
-
-
-@bp.get("/manage/events/<int:event_id>/attendance/review")
-@login_required
-@event_view("manage")
-def review(event):
-    """Zoom names that did not match by an exact key, to link or dismiss with one click."""
-    rows = services.review_queue(event.id)
-    ids = {i for r in rows for i in r.candidate_ids or []}
-    people = {r.id: r for r in db.session.query(Registration).filter(Registration.id.in_(ids))} if ids else {}
-    sessions = {s.id: s for s in event.sessions}
-    return render_template(
-        "attendance/review.html", event=event, rows=rows, people=people, sessions=sessions, errors={}
-    )
-
-
-def _review_row(event: Event, row_id: int) -> ZoomImportRow:
-    return scoped(ZoomImportRow, event, row_id)
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/review/<int:row_id>/link")
-@login_required
-@event_view("manage")
-def review_link(event, row_id: int):
-    """Credit a review row to a registration (chosen from the candidates or typed as a code)."""
-    row = _review_row(event, row_id)
-    form = ReviewLinkForm()
-    reg_id, code = form.chosen_id, form.code.data
-    if reg_id is None and code:
-        reg = db.session.query(Registration).filter_by(event_id=event.id, code=code).one_or_none()
-        reg_id = reg.id if reg else None
-    try:
-        count = services.link_row(row, reg_id, user=current_user)
-        db.session.commit()
-        flash(_("Dihubungkan (%(n)s baris). Nama ini akan dikenali di sesi lain.", n=count), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-    return redirect(url_for("attendance.review", event_id=event.id))
-
-
-@bp.post("/manage/events/<int:event_id>/attendance/review/<int:row_id>/dismiss")
-@login_required
-@event_view("manage")
-def review_dismiss(event, row_id: int):
-    """Take a row out of the queue without crediting anyone."""
-    row = _review_row(event, row_id)
-    try:
-        services.dismiss_row(row, user=current_user)
-        db.session.commit()
-        flash(_("Baris diabaikan."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(_(err.message), "error")
-    return redirect(url_for("attendance.review", event_id=event.id))
 
 
 @bp.route("/manage/events/<int:event_id>/attendance/webhook", methods=["GET", "POST"])
