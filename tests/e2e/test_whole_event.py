@@ -151,6 +151,7 @@ def register(browser, world, slug: str, person: dict, mode: str, errors: list[st
     page = watch(context.new_page(), errors)
     page.goto(f"/e/{slug}")
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    shot(page, f"{tag}-0-event-phone")
     page.get_by_role("link", name="Daftar sekarang").click()
     page.wait_for_url(f"**/e/{slug}/daftar")
     page.fill("#f-full_name", person["name"])
@@ -275,6 +276,15 @@ def test_a_whole_event(world, browser):
         assert confirmation["Subject"] == f"Pendaftaran diterima: {TITLE}"
         assert code in text_of(confirmation) and f"{base}/r/{tokens[person['email']]}" in text_of(confirmation)
 
+    org.goto(f"/manage/events/{event_id}/participants")
+    rows = org.locator("table tbody tr")
+    expect(rows).to_have_count(2)
+    for person, mode in ((LURING, "Luring (tatap muka)"), (DARING, "Daring (Zoom)")):
+        row = rows.filter(has_text=person["name"])
+        expect(row.locator("td").nth(2)).to_have_text(mode)
+        expect(row.locator(".badge")).to_have_text("Terkonfirmasi")
+    shot(org, "04-organizer-participants-laptop")
+
     # 4. At the door, staff scan the venue participant's ticket (the QR on her phone) with a USB scanner.
     staff_ctx = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}, locale="id-ID")
     staff = watch(staff_ctx.new_page(), errors)
@@ -311,6 +321,8 @@ def test_a_whole_event(world, browser):
     shot(org, "06-organizer-zoom-preview-laptop")
     with org.expect_navigation():
         org.get_by_role("button", name="Konfirmasi & simpan kehadiran").click()
+    expect(org.get_by_text("Laporan Zoom disimpan.")).to_be_visible()
+    expect(org.get_by_role("heading", name="Laporan Zoom tersimpan")).to_be_visible()
     shot(org, "07-organizer-zoom-confirmed-laptop")
 
     # 6. The rule: half of the session at least. Saving recomputes every verdict.
@@ -387,12 +399,14 @@ def test_a_whole_event(world, browser):
     # 9. The Zoom participant lost the email: "Lupa tautan?" on the home page sends the manage link again.
     dar.context.clear_cookies()
     dar.goto("/")
+    expect(dar.get_by_role("link", name=TITLE)).to_be_visible()  # the home page lists the open event
+    shot(dar, "13-daring-home-phone")
     dar.get_by_role("link", name="Lupa tautan?").click()
     dar.get_by_label("Email").fill(DARING["email"])
     before = len(mail_to(world, DARING["email"]))
     dar.get_by_role("button", name="Kirim tautan").click()
     expect(dar.get_by_text("Periksa email Anda")).to_be_visible()
-    shot(dar, "13-daring-lost-link-phone")
+    shot(dar, "13-daring-link-sent-phone")
     wait_for(lambda: len(mail_to(world, DARING["email"])) > before, timeout=20)
     recovery = mail_to(world, DARING["email"])[-1]
     assert recovery["Subject"] == "Tautan kelola pendaftaran Anda di Bimtek"
