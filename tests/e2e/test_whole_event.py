@@ -191,7 +191,7 @@ def test_a_whole_event(world, browser):
     from bimtek.extensions import db
     from bimtek.registration.models import Registration
     from tests.integration.consumer_process import wait_for
-    from tests.pdfchecks import page_texts, qr_texts
+    from tests.pdfchecks import assert_inside_page, assert_nips_whole, page_texts, qr_texts
 
     started = time.monotonic()
     base, app, errors = world["url"], world["app"], []
@@ -383,6 +383,10 @@ def test_a_whole_event(world, browser):
         (SHOTS / f"{tag}-sertifikat.pdf").write_bytes(pdf)
         text = " ".join(" ".join(page_texts(pdf)).split())
         assert person["name"] in text and TITLE in text and person["place"] in text, text
+        number = page.locator(".cert-status").inner_text().split("nomor ")[1].rstrip(".")
+        assert f"Nomor: {number}" in text and "Drs. Bambang Sutrisno, M.Si." in text, text
+        assert_nips_whole(pdf, ["196608011988031001"])
+        assert assert_inside_page(pdf) > 100
         [url] = qr_texts(pdf)
         parts = urlsplit(url)
         assert f"{parts.scheme}://{parts.netloc}" == base, url
