@@ -275,6 +275,11 @@ def test_a_whole_event(world, browser):
         [confirmation] = mail_to(world, person["email"])
         assert confirmation["Subject"] == f"Pendaftaran diterima: {TITLE}"
         assert code in text_of(confirmation) and f"{base}/r/{tokens[person['email']]}" in text_of(confirmation)
+        files = {a.get_content_type(): a.get_content() for a in confirmation.iter_attachments()}
+        ics = files["text/calendar"]
+        ics = ics.decode() if isinstance(ics, bytes) else ics
+        assert f"URL:{base}/e/{slug}" in ics.replace("\r\n ", ""), ics  # unfolded
+        assert ("application/pdf" in files) == (person is LURING)  # the ticket, for the venue only
 
     org.goto(f"/manage/events/{event_id}/participants")
     rows = org.locator("table tbody tr")
@@ -423,7 +428,8 @@ def test_a_whole_event(world, browser):
 
     with (SHOTS / "emails.txt").open("w") as out:  # every message sent, to read after the run
         for rcpt, msg in _parsed(world["smtp"]):
-            out.write(f"To: {rcpt}\nSubject: {msg['Subject']}\n\n{text_of(msg)}\n{'=' * 70}\n")
+            files = [(a.get_filename(), a.get_content_type()) for a in msg.iter_attachments()]
+            out.write(f"To: {rcpt}\nSubject: {msg['Subject']}\nAttachments: {files}\n\n{text_of(msg)}\n{'=' * 70}\n")
     for ctx in (lur_ctx, dar_ctx, org_ctx):
         ctx.close()
     assert errors == []
