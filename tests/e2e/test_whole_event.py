@@ -297,13 +297,14 @@ def test_a_whole_event(world, browser):
     staff.goto(f"/manage/events/{event_id}/scan")
     staff.wait_for_selector("#scanner[data-synced='1']")
     staff.select_option("#slot", str(session_id))
+    shot(staff, "05-staff-scanner-phone")
     staff.focus("#scan-input")
     staff.keyboard.type(ticket.text, delay=1)
     staff.keyboard.press("Enter")
     staff.wait_for_selector("#answer[data-kind=ok]:not([hidden])")
     answer = staff.inner_text("#answer")
     assert "BOLEH MASUK" in answer and LURING["name"] in answer
-    shot(staff, "05-staff-scanned-phone")
+    shot(staff, "05-staff-scanned-ok-phone")
     staff_ctx.close()
     org.goto(f"/manage/events/{event_id}/checkin")
     org.get_by_role("link", name=SESSION).click()
@@ -335,7 +336,8 @@ def test_a_whole_event(world, browser):
     org.get_by_label("Minimal kehadiran tiap sesi (persen)").fill("50")
     with org.expect_navigation():
         org.get_by_role("button", name="Simpan & hitung ulang").click()
-    org.goto(f"/manage/events/{event_id}/attendance/matrix")
+    expect(org.get_by_text("Syarat disimpan. 2 dari 2 peserta memenuhi syarat.")).to_be_visible()
+    shot(org, "08-organizer-rule-saved-laptop")
     with app.app_context():
         ids = dict(db.session.execute(select(Registration.email, Registration.id)).all())
         db.session.remove()
@@ -373,7 +375,9 @@ def test_a_whole_event(world, browser):
     org.reload()
     expect(org.locator("#list tbody tr")).to_have_count(2)
     expect(org.locator("#list tbody .badge.cert-valid")).to_have_count(2)
-    expect(org.get_by_role("button", name="Terbitkan untuk semua yang memenuhi syarat (0)")).to_be_disabled()
+    done_button = org.get_by_role("button", name="Terbitkan untuk semua yang memenuhi syarat (0)")
+    expect(done_button).to_be_disabled()
+    assert float(done_button.evaluate("b => getComputedStyle(b).opacity")) < 1  # and looks it
     shot(org, "10-organizer-certificates-laptop")
 
     # 8. Each participant downloads the certificate from their manage page; its QR verifies here.
