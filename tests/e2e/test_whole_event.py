@@ -71,7 +71,8 @@ def world(tmp_path, monkeypatch):
             db.session.remove()
         # The web process hands jobs to the same queue the consumer reads (as two production processes do).
         queue = f"bimtek-whole-{os.getpid()}-{time.monotonic_ns()}"
-        monkeypatch.setattr(jobs.huey, "immediate", False)
+        # (`_immediate`, not the `immediate` setter, which would open a queue at the default path first)
+        monkeypatch.setattr(jobs.huey, "_immediate", False)
         monkeypatch.setattr(
             jobs.huey, "storage", SqliteStorage(queue, filename=str(Path(app.instance_path) / "jobs.sqlite3"))
         )
