@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 import time
 from datetime import datetime, timedelta
@@ -90,9 +91,20 @@ def world(tmp_path, monkeypatch):
         assert "Traceback" not in consumer.output(), consumer.output()[-3000:]
 
 
+# Codes that must never reach a reader (statuses, modes, choices, permission names): labels only.
+RAW_CODES = re.compile(
+    r"(?<![\w.])(onsite|online|confirmed|waitlisted|cancelled|rejected|non_asn|kabkota|walkin|zoom_report|draft|"
+    r"published|archived|queued|running|not_eligible|eligible|narasumber:|[a-z]+\.(view|manage|scan)|[a-z]+_[a-z_]+)(?!\w)"
+)
+NOT_TEXT = re.compile(r"\S+@\S+|https?://\S+")  # addresses and links are not prose
+
+
 def shot(page, name: str) -> None:
+    """Screenshot a key step, and check that nothing on it is a raw code."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    text = NOT_TEXT.sub(" ", page.locator("body").inner_text())
+    assert not RAW_CODES.search(text), (name, RAW_CODES.findall(text))
 
 
 def watch(page, errors: list[str]):
@@ -396,6 +408,7 @@ def test_a_whole_event(world, browser):
         number = page.locator(".cert-status").inner_text().split("nomor ")[1].rstrip(".")
         assert f"Nomor: {number}" in text and "Drs. Bambang Sutrisno, M.Si." in text, text
         assert_nips_whole(pdf, ["196608011988031001"])
+        assert not RAW_CODES.search(NOT_TEXT.sub(" ", text)), RAW_CODES.findall(text)
         assert assert_inside_page(pdf) > 100
         [url] = qr_texts(pdf)
         parts = urlsplit(url)
@@ -434,6 +447,8 @@ def test_a_whole_event(world, browser):
     with (SHOTS / "emails.txt").open("w") as out:  # every message sent, to read after the run
         for rcpt, msg in _parsed(world["smtp"]):
             files = [(a.get_filename(), a.get_content_type()) for a in msg.iter_attachments()]
+            prose = NOT_TEXT.sub(" ", f"{msg['Subject']}\n{text_of(msg)}")
+            assert not RAW_CODES.search(prose), (rcpt, msg["Subject"], RAW_CODES.findall(prose))
             out.write(f"To: {rcpt}\nSubject: {msg['Subject']}\nAttachments: {files}\n\n{text_of(msg)}\n{'=' * 70}\n")
     for ctx in (lur_ctx, dar_ctx, org_ctx):
         ctx.close()
