@@ -362,6 +362,11 @@ def test_a_whole_event(world, browser):
     for person in (LURING, DARING):
         expect(org.locator(f"#reg-{ids[person['email']]}")).to_contain_text("Memenuhi syarat")
     shot(org, "08-organizer-matrix-laptop")
+    # The Zoom participant looks before the organizer has issued: qualified, certificate on its way.
+    dar.goto(f"/r/{tokens[DARING['email']]}")
+    dar.get_by_role("link", name="Sertifikat saya").click()
+    expect(dar.locator(".cert-status")).to_have_attribute("data-status", "pending")
+    expect(dar.locator(".cert-status")).to_contain_text("Anda memenuhi syarat.")
 
     # 7. Certificates: the signatory first, then the issue, run by the job consumer, not in the request.
     org.goto(f"/manage/events/{event_id}/certificates")
