@@ -298,6 +298,8 @@ def test_a_whole_event(world, browser):
         ics = ics.decode() if isinstance(ics, bytes) else ics
         assert f"URL:{base}/e/{slug}" in ics.replace("\r\n ", ""), ics  # unfolded
         assert ("application/pdf" in files) == (person is LURING)  # the ticket, for the venue only
+        if person is LURING:  # printed or on screen, it is the same ticket
+            assert qr_texts(files["application/pdf"]) == [ticket.text]
 
     org.goto(f"/manage/events/{event_id}/participants")
     rows = org.locator("table tbody tr")
