@@ -25,11 +25,14 @@
 
   function loadRegencies() {
     var code = province.value;
-    var keep = regency.value;
     if (!code) { fillRegencies([], ""); return; }
     fetch(urlTemplate.replace("__CODE__", encodeURIComponent(code)), { headers: { "Accept": "application/json" } })
       .then(function (resp) { return resp.ok ? resp.json() : []; })
-      .then(function (items) { fillRegencies(items, keep); })
+      .then(function (items) {
+        // Keep the choice as it is when the list arrives (a person may pick from the full list meanwhile);
+        // a late answer for a province no longer chosen is dropped.
+        if (province.value === code) { fillRegencies(items, regency.value); }
+      })
       .catch(function () { /* offline: keep the full list rendered by the server */ });
   }
 

@@ -125,3 +125,27 @@ def test_register_see_qr_manage_switch_cancel(live, phone):
         reg = db.session.query(Registration).one()
         event = db.session.get(Event, reg.event_id)
         assert reg.status == "cancelled" and (event.onsite_taken, event.online_taken) == (0, 0)
+
+
+def test_kabupaten_picked_while_the_province_list_loads_is_kept(live, phone):
+    """A slow phone: the person picks Kota Batam from the server-rendered list before the province's list
+    arrives; the arriving list keeps that choice (it used to reset it to the placeholder)."""
+    from playwright.sync_api import expect
+
+    from tests.factories import make_event
+
+    app, base = live
+    with app.app_context():
+        slug = make_event(onsite_capacity=10).slug
+    held = []  # Kepulauan Riau's list is held back until the person has picked
+    phone.route("**/regions/21.json", lambda route: held.append(route))
+    phone.goto(f"{base}/e/{slug}/daftar")
+    phone.select_option("#f-province_code", "21")
+    phone.select_option("#f-regency_code", "21.71")
+    for _ in range(50):
+        if held:
+            break
+        phone.wait_for_timeout(50)
+    held[0].continue_()
+    expect(phone.locator("#f-regency_code option")).to_have_count(8)  # placeholder + Kepri's 7
+    assert phone.locator("#f-regency_code").input_value() == "21.71"
