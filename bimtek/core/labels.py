@@ -81,6 +81,7 @@ LABELS: dict[str, dict] = {
         "yesno": _("Ya/tidak"),
         "file": _("Unggah berkas (PDF/JPG/PNG, maks. 5 MB)"),
     },
+    "data_request_status": {"open": _("Menunggu"), "done": _("Selesai"), "refused": _("Ditolak")},
     "audit_action": {
         "registration.create": _("Mendaftar"),
         "registration.approve": _("Disetujui panitia"),
@@ -150,7 +151,13 @@ LABELS: dict[str, dict] = {
         "signature": _("Gambar tanda tangan"),
         "logo": _("Logo"),
     },
-    # Check-in: why a scan needs a second look
+    # Check-in: how a person was let in, and why a scan needs a second look
+    "checkin_source": {
+        "scan": _("Pindai QR"),
+        "manual": _("Dicari manual"),
+        "walkin": _("Datang langsung"),
+        "offline": _("Pindai tanpa sinyal"),
+    },
     "checkin_flag": {
         "late_upload": _("Diunggah terlambat dari perangkat luring"),
         "duplicate_offline": _("Pindaian ganda dari perangkat luring"),
