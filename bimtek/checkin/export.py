@@ -166,6 +166,6 @@ def recap_xlsx(event: Event) -> bytes:
         times = by_reg.get(r.id, {})
         rows.append([
             i, r.full_name, r.code, format_nip(r.nip) if r.nip else "", _rank_position(r), r.institution_name,
-            r.work_unit, r.mode, *[times.get(s.key, "") for s in slots], len(times),
+            r.work_unit, label("mode_short", r.mode, "id"), *[times.get(s.key, "") for s in slots], len(times),
         ])  # fmt: skip
     return recap_workbook(f"Rekap kehadiran: {event.title}", header, rows)
