@@ -1,7 +1,7 @@
-"""A stored eligibility reason, read in the visitor's language.
+"""A stored eligibility reason (or Zoom report warning), read in the visitor's language.
 
-Verdicts keep their reasons as the Indonesian text that ``eligibility.REASON_TEXTS`` produced (the API
-returns them as they are). A page matches a stored text against those same templates and asks the
+Verdicts keep their reasons as the Indonesian text that ``eligibility.REASON_TEXTS`` produced, and Zoom
+imports their warnings likewise (the API returns them as they are). A page matches a stored text against those same templates and asks the
 catalog for the template's translation with the same figures, so "Sesi 2: tidak hadir" reads
 "Session 2: absent" in English. A text no template matches (an old wording) is shown as it is.
 """
@@ -22,7 +22,7 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 @cache
 def _patterns() -> list[tuple[re.Pattern, str]]:
     out = []
-    for template in REASON_TEXTS.values():
+    for template in [*REASON_TEXTS.values(), *LABELS["zoom_warning"].values()]:
         parts = _PLACEHOLDER.split(template.replace("%%", "%"))
         regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
         out.append((re.compile(f"^{regex}$"), template))

@@ -184,6 +184,11 @@ LABELS: dict[str, dict] = {
         "post_test_not_passed": _("Belum lulus post-test"),
         "inactive": _("Pendaftaran tidak aktif"),
     },
+    # Warnings about an uploaded Zoom report (stored with the import; pages read them in their language).
+    "zoom_warning": {
+        "meeting_mismatch": _("ID rapat di laporan berbeda dengan ID Zoom kegiatan ini."),
+        "outside_session": _("%(n)s orang tidak hadir dalam rentang waktu sesi ini (0 menit setelah dipotong)."),
+    },
     # Evaluation
     "evaluation_section": {
         "organisasi": _("Penyelenggaraan"),

@@ -96,8 +96,11 @@ def _codes_pattern() -> re.Pattern:
     return re.compile(rf"(?<![\w.@/-])(?:{alternatives})(?![\w@/-]|\.\w)")
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]")
+
+
 def _untranslated_msgids() -> dict[tuple[str, str], list[str]]:
-    """Indonesian msgids of two words or more whose English differs, indexed by their first two words."""
+    """Indonesian msgids (or their literal pieces) of two words or more that English does not keep, by first two words."""
     index: dict[tuple[str, str], list[str]] = {}
     for directory in catalog_dirs():
         for mo in Path(directory).glob("en/LC_MESSAGES/messages.mo"):
@@ -107,14 +110,15 @@ def _untranslated_msgids() -> dict[tuple[str, str], list[str]]:
                 msgid, msgstr = message.id, message.string
                 if isinstance(msgid, tuple) or not msgid or not msgstr:
                     msgid, msgstr = (msgid[0], msgstr[0]) if isinstance(msgid, tuple) and msgstr else ("", "")
-                # An English wording that keeps the Indonesian on purpose ("selama ... JP (JP line)": the
-                # certificate prints Indonesian) is no miss.
-                if "%" in msgid or msgid.strip() in msgstr:
-                    continue
-                words = msgid.split()
-                if len(words) < 2:
-                    continue
-                index.setdefault((words[0], words[1]), []).append(" ".join(words))
+                # A msgid with placeholders is looked for by its literal pieces of three words or more.
+                pieces = [msgid] if "%" not in msgid else [p for p in PLACEHOLDER.split(msgid) if len(p.split()) >= 3]
+                for piece in pieces:
+                    words = piece.strip(" ,.:;()").split()
+                    text = " ".join(words)
+                    # An English wording that keeps the Indonesian on purpose ("selama ... JP (JP line)": the
+                    # certificate prints Indonesian) is no miss.
+                    if len(words) >= 2 and text not in msgstr:
+                        index.setdefault((words[0], words[1]), []).append(text)
     return index
 
 
