@@ -28,10 +28,10 @@ from bimtek.registration.forms import (
     ParticipantForm,
     ResendLinkForm,
 )
-from bimtek.registration.labels import RANKS
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
 from bimtek.registration.phone import format_phone
+from bimtek.registration.ranks import RANKS
 from bimtek.registration.uploads import MAX_BYTES, UploadError, check_upload
 
 

@@ -1,4 +1,4 @@
-"""Pangkat/golongan choices of the registration form (code labels live in bimtek.core.labels)."""
+"""Pangkat/golongan choices of the registration form (every code's label lives in bimtek.core.labels)."""
 
 # PNS pangkat/golongan, 17 steps (PP 99/2000); PPPK and non-ASN may type their own.
 RANKS = (
