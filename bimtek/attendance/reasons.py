@@ -15,6 +15,7 @@ from flask_babel import gettext
 
 from bimtek.attendance.eligibility import REASON_TEXTS, WINDOWS_JOIN
 from bimtek.core.labels import LABELS, label
+from bimtek.i18n import format_number
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -35,13 +36,23 @@ def _windows(text: str) -> str:
     return gettext(" dan ").join(names) if len(names) > 1 else names[0]
 
 
+_INDONESIAN_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+")
+
+
+def _number(text: str) -> str:
+    """ "72,5" or "1.234" (as the verdict wrote it) in the current language's notation."""
+    if not _INDONESIAN_NUMBER.fullmatch(text):
+        return text
+    return format_number(float(text.replace(".", "").replace(",", ".")))
+
+
 def reason_text(stored: str) -> str:
     """The stored Indonesian reason in the current language."""
     text = str(stored)
     for pattern, template in _patterns():
         match = pattern.match(text)
         if match:
-            params = match.groupdict()
+            params = {name: _number(value) for name, value in match.groupdict().items()}
             if "windows" in params:
                 params["windows"] = _windows(params["windows"])
             return gettext(template, **params)

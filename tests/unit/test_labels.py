@@ -89,6 +89,7 @@ def test_stored_eligibility_reasons_read_in_english(english_app):
         REASON_TEXTS["presensi_missing"] % {"n": 1, "windows": "awal dan akhir"},
         REASON_TEXTS["min_sessions"] % {"attended": 1, "total": 3, "needed": 2},
         REASON_TEXTS["inactive"],
+        REASON_TEXTS["min_total_jp"] % {"jp": "2,5", "needed": "1.234"},
     ]
     with english_app.test_request_context("/?lang=en"):
         assert [reason_text(s) for s in stored] == [
@@ -96,6 +97,7 @@ def test_stored_eligibility_reasons_read_in_english(english_app):
             "Session 1: start and end presensi not filled in",
             "Attended 1 of 3 sessions, at least 2 sessions",
             "Registration not active",
+            "Total 2.5 JP, at least 1,234 JP",
         ]
     with english_app.test_request_context("/"):
         assert reason_text(stored[0]) == stored[0] == "Sesi 2: 53 dari 90 menit (58%), minimal 70%"
