@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request, session, url_for
+from flask_babel import LazyString, get_locale, gettext, pgettext
 
+from bimtek.core import labels as label_table
 from bimtek.core.urls import safe_next
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -111,8 +112,36 @@ def format_local_input(value: datetime | None, tz: str = "Asia/Jakarta") -> str:
     return to_zone(value, tz).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+def translate_label(msgid: str, kind: str) -> str:
+    """A label's msgid in the current language (the kind's msgctxt first); outside an app, the Indonesian."""
+    if not msgid or not has_app_context():
+        return msgid
+    text = pgettext(kind, msgid)
+    return text if text != msgid else gettext(msgid)
+
+
+def lazy_label(kind: str, code) -> LazyString:
+    """A label translated when it is shown (module-level form choices are built before any request)."""
+    return LazyString(label_table.label, kind, code)
+
+
+def lazy_choices(kind: str) -> list:
+    """The codes of a kind with lazy labels, as choices of a WTForms select built at import time."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(code, lazy_label(kind, code)) for code in label_table.codes(kind)]
+
+
+def label_filter(code, kind: str, lang: str | None = None) -> str:
+    """``{{ reg.status|label("registration_status") }}``."""
+    return label_table.label(kind, code, lang)
+
+
 def init_i18n(app: Flask) -> None:
     """Template filters and the language switch route."""
+    label_table.set_translator(translate_label)
+    app.add_template_filter(label_filter, "label")
+    app.add_template_global(label_table.labels, "labels_of")
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_short_date, "short_date")
     app.add_template_filter(format_clock, "clock")

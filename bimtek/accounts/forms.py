@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from bimtek.i18n import lazy_choices
 
 
 class LoginForm(FlaskForm):
@@ -17,11 +18,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=150)])
     role = SelectField(
         _l("Peran"),
-        choices=[
-            SelectChoice("organizer", _l("Panitia")),
-            SelectChoice("checkin", _l("Petugas registrasi")),
-            SelectChoice("admin", _l("Admin")),
-        ],
+        choices=lazy_choices("user_role"),
     )
     password = PasswordField(_l("Kata sandi"), validators=[Optional(), Length(min=10, max=200)])
     active = BooleanField(_l("Aktif"), default=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
+from bimtek.attendance.reasons import reason_text
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 
 bp = Blueprint("attendance", __name__)
+bp.add_app_template_filter(reason_text, "reason")
 
 
 def event_session(event: Event, session_id: int) -> EventSession:

@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bimtek.attendance.intervals import Interval, minutes_in_window
+from bimtek.core.labels import LABELS, codes, label
 
-_WINDOW_LABELS = {"start": "awal", "middle": "tengah", "end": "akhir"}
-_WINDOW_ORDER = {name: n for n, name in enumerate(_WINDOW_LABELS)}
+_WINDOW_ORDER = {name: n for n, name in enumerate(codes("presensi_window"))}
+# Each reason's Indonesian text is the "eligibility_reason" kind of bimtek.core.labels (a msgid with
+# placeholders); a verdict stores the filled-in text and pages read it back in the visitor's language
+# through bimtek.attendance.reasons, which matches these same templates.
+REASON_TEXTS = LABELS["eligibility_reason"]
+WINDOWS_JOIN = " dan "
 _EPSILON = 1e-9
 
 
@@ -108,6 +113,10 @@ def format_number(value: float, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def _reason(code: str, **params) -> str:
+    return REASON_TEXTS[code] % params
+
+
 def _floor(value: float) -> int:
     # Shown figures are rounded down so "69,8%" never reads as the 70% it failed to reach.
     return math.floor(value + _EPSILON)
@@ -154,19 +163,19 @@ def _session_result(session: SessionInfo, number: int, rule: Rule, attendance: P
 
 
 def _session_reasons(result: SessionResult, rule: Rule) -> list[Reason]:
-    label = f"Sesi {result.number}"
+    n = result.number
     reasons = []
     if rule.min_session_percent is not None and result.percent + _EPSILON < rule.min_session_percent:
-        message = (
-            f"{label}: {_floor(result.minutes)} dari {format_number(result.duration_minutes, 0)} menit "
-            f"({_floor(result.percent)}%), minimal {format_number(rule.min_session_percent)}%"
-        )
+        message = _reason(
+            "session_short", n=n, minutes=_floor(result.minutes), duration=format_number(result.duration_minutes, 0),
+            percent=_floor(result.percent), needed=format_number(rule.min_session_percent),
+        )  # fmt: skip
         reasons.append(Reason("session_short", message, result.session_id))
     elif rule.min_session_percent is None and result.minutes <= 0 and not result.missing_windows:
-        reasons.append(Reason("session_absent", f"{label}: tidak hadir", result.session_id))
+        reasons.append(Reason("session_absent", _reason("session_absent", n=n), result.session_id))
     if result.missing_windows:
-        names = " dan ".join(_WINDOW_LABELS.get(w, w) for w in result.missing_windows)
-        reasons.append(Reason("presensi_missing", f"{label}: presensi {names} belum diisi", result.session_id))
+        names = WINDOWS_JOIN.join(label("presensi_window", w, "id") for w in result.missing_windows)
+        reasons.append(Reason("presensi_missing", _reason("presensi_missing", n=n, windows=names), result.session_id))
     return reasons
 
 
@@ -184,7 +193,9 @@ def evaluate(rule: Rule, sessions: list[SessionInfo], attendance: ParticipantAtt
         needed = min(rule.min_sessions, len(ordered))
         if len(attended) < needed:
             reasons.append(
-                Reason("min_sessions", f"Hadir {len(attended)} dari {len(ordered)} sesi, minimal {needed} sesi")
+                Reason(
+                    "min_sessions", _reason("min_sessions", attended=len(attended), total=len(ordered), needed=needed)
+                )
             )
             for result in missed:
                 reasons += _session_reasons(result, rule)
@@ -192,18 +203,18 @@ def evaluate(rule: Rule, sessions: list[SessionInfo], attendance: ParticipantAtt
         for result in missed:
             reasons += _session_reasons(result, rule)
     if not attended and ordered and not reasons:
-        reasons.append(Reason("no_attendance", "Tidak ada kehadiran yang tercatat"))
+        reasons.append(Reason("no_attendance", _reason("no_attendance")))
     if rule.min_total_jp is not None and total_jp + _EPSILON < rule.min_total_jp:
         reasons.append(
             Reason(
                 "min_total_jp",
-                f"Total {format_number(total_jp, 2)} JP, minimal {format_number(rule.min_total_jp, 2)} JP",
+                _reason("min_total_jp", jp=format_number(total_jp, 2), needed=format_number(rule.min_total_jp, 2)),
             )
         )
     if rule.require_evaluation and not attendance.evaluation_done:
-        reasons.append(Reason("evaluation_missing", "Evaluasi kegiatan belum diisi"))
+        reasons.append(Reason("evaluation_missing", _reason("evaluation_missing")))
     if rule.require_post_test_pass and not attendance.post_test_passed:
-        reasons.append(Reason("post_test_not_passed", "Belum lulus post-test"))
+        reasons.append(Reason("post_test_not_passed", _reason("post_test_not_passed")))
     return Verdict(
         eligible=not reasons,
         reasons=reasons,

@@ -9,7 +9,8 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from bimtek.attendance.verdicts import SOURCE_LABELS, MatrixRow
+from bimtek.attendance.verdicts import MatrixRow
+from bimtek.core.labels import label
 from bimtek.core.spreadsheet import safe_cell
 from bimtek.events.models import Event
 from bimtek.i18n import format_clock, format_long_date
@@ -24,7 +25,7 @@ def _nip(nip: str | None) -> str:
 def _cell_text(cell: dict) -> str:
     if not cell["sources"]:
         return "-"
-    labels = ", ".join(SOURCE_LABELS.get(s, s) for s in cell["sources"])
+    labels = ", ".join(label("attendance_source", s, "id") for s in cell["sources"])
     return f"{cell['minutes']:g} mnt ({cell['percent']:g}%) · {labels}"
 
 

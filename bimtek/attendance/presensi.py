@@ -21,7 +21,6 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 
 GRACE_MINUTES = 2
-WINDOW_KIND_LABELS = {"start": "awal", "end": "akhir"}
 
 
 def presensi_key() -> bytes:

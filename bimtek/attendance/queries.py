@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bimtek.attendance.eligibility import final_decision
 from bimtek.attendance.intervals import merge_intervals
 from bimtek.attendance.models import AttendanceInterval, EligibilityRule, EligibilityVerdict
+from bimtek.attendance.reasons import reason_text
 from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -29,6 +30,7 @@ __all__ = [
     "final_verdicts",
     "final_verdicts_for",
     "online_minutes",
+    "reason_text",
     "rule_applied",
     "verdict_summary",
 ]

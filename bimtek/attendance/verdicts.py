@@ -27,7 +27,6 @@ from bimtek.extensions import db
 from bimtek.learning import queries as learning_queries
 from bimtek.registration.models import Registration
 
-SOURCE_LABELS = {"zoom_report": "Zoom", "zoom_webhook": "Webhook", "presensi": "Presensi", "venue": "Luring"}
 EVALUATED_STATUSES = ("confirmed",)
 
 
@@ -291,7 +290,7 @@ def _compute(event: Event, *, user=None, now: datetime | None = None, only: list
         db.session.execute(
             update(EligibilityVerdict)
             .where(EligibilityVerdict.event_id == event.id, EligibilityVerdict.registration_id.in_(stale))
-            .values(eligible=False, reasons=["Pendaftaran tidak aktif"], computed_at=now)
+            .values(eligible=False, reasons=[eligibility.REASON_TEXTS["inactive"]], computed_at=now)
             .execution_options(synchronize_session=False)
         )
     summary = {"evaluated": len(ids), "eligible": eligible, "not_eligible": len(ids) - eligible}

@@ -86,7 +86,6 @@ def matrix(event):
         per_page=per_page,
         args=args,
         rule=verdicts.get_rule(event),
-        source_labels=verdicts.SOURCE_LABELS,
         last_computed=verdicts.last_computed(event),
     )
 

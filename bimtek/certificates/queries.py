@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
-from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
 from bimtek.certificates.models import Certificate
+from bimtek.core.labels import label
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
@@ -54,8 +54,8 @@ def certificates_by_registration(registration_ids: Iterable[int]) -> dict[int, l
                 "jp": jp,
                 "issued_at": issued_at.isoformat() if issued_at is not None else None,
                 "role": role,
-                "role_label": ROLE_LABELS.get(role, ""),
-                "status_label": STATUS_LABELS.get(status, ""),
+                "role_label": label("role", role, "id").upper(),
+                "status_label": label("certificate_status", status, "id").upper(),
             }
         )
     return out

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from bimtek.accounts.access import event_view
 from bimtek.certificates.forms import ImageForm, IssueForm, ReissueForm, RevokeForm, SettingsForm, TteImportForm
-from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, ROLES, Certificate
 from bimtek.certificates.pdf.model import TEMPLATE_FIELDS, TEMPLATE_GRAPHIC_FIELDS
 from bimtek.certificates.services import delivery, images, register, tte
@@ -43,23 +42,6 @@ bp = Blueprint("certificates_manage", __name__, url_prefix="/manage/events/<int:
 add_event_tab("certificates_manage.manage", _l("Sertifikat"), "manage", 60)
 
 PER_PAGE = 50
-JOB_STATUS_LABELS = {"queued": _l("menunggu"), "running": _l("berjalan"), "done": _l("selesai"), "failed": _l("gagal")}
-SCOPE_LABELS = {
-    "eligible": _l("semua yang memenuhi syarat"),
-    "selected": _l("peserta terpilih"),
-    "speakers": _l("narasumber dan moderator"),
-    "panitia": _l("panitia"),
-}
-FIELD_LABELS = {
-    "number": _l("Nomor saja"), "number_line": _l("Nomor: ..."), "name": _l("Nama"), "role": _l("Peran"),
-    "role_line": _l("sebagai PERAN"), "event_title": _l("Judul kegiatan"), "organizer": _l("Penyelenggara"),
-    "date_text": _l("Tanggal kegiatan"), "place_text": _l("Tempat kegiatan"), "date_place": _l("Tanggal dan tempat"),
-    "jp": _l("JP (angka)"), "jp_text": _l("selama ... JP"), "issue_place": _l("Tempat terbit"),
-    "issue_date_text": _l("Tanggal terbit"), "issue_line": _l("Tempat, tanggal terbit"),
-    "signatory_title": _l("Jabatan penandatangan"), "signatory_name": _l("Nama penandatangan"),
-    "signatory_nip": _l("NIP penandatangan"), "verification_code": _l("Kode verifikasi"), "qr": _l("QR verifikasi"),
-    "signature": _l("Gambar tanda tangan"), "logo": _l("Logo"),
-}  # fmt: skip
 
 
 def _event_cert(event, certificate_id: int) -> Certificate:
@@ -114,8 +96,8 @@ def manage(event):
         pages=max(1, (total + PER_PAGE - 1) // PER_PAGE), page_url=page_url,
         role=role, status=status, q=q, roles=ROLES, counts=register.counts(event), eligible=eligible,
         pending=pending_holders(event, eligible), speakers=speakers, pending_speakers=pending_holders(event, speakers),
-        jobs=jobs, settings=get_settings(event), rules_applied=attendance_rules_applied(event), labels=STATUS_LABELS,
-        role_labels=ROLE_LABELS, job_labels=JOB_STATUS_LABELS, scope_labels=SCOPE_LABELS, errors={},
+        jobs=jobs, settings=get_settings(event), rules_applied=attendance_rules_applied(event),
+        errors={},
         name_changed=name_changed, reg_names=names, ended=event_ended(event),
     )  # fmt: skip
 
@@ -293,7 +275,7 @@ def manage_settings(event):
     db.session.commit()
     return render_template(
         "certificates/settings.html", event=event, settings=settings, values=values, errors=errors,
-        layout_fields=sorted(TEMPLATE_FIELDS), graphic_fields=TEMPLATE_GRAPHIC_FIELDS, field_labels=FIELD_LABELS,
+        layout_fields=sorted(TEMPLATE_FIELDS), graphic_fields=TEMPLATE_GRAPHIC_FIELDS,
         default_pattern=DEFAULT_NUMBER_PATTERN, issue_date_default=issue_date(event, settings),
         issue_place_default=issue_place(event, settings),
     ), (422 if errors else 200)  # fmt: skip

@@ -12,6 +12,7 @@ from bimtek.checkin import services
 from bimtek.checkin.models import CheckIn, slot_key
 from bimtek.checkin.pdf import AttendanceSheet, Badge, SheetRow, attendance_pdf, badges_pdf
 from bimtek.checkin.recap import recap_workbook
+from bimtek.core.labels import label
 from bimtek.core.pdfkit import Signatory, generated_footer, nip_text
 from bimtek.core.tickets import encode_ticket
 from bimtek.core.time import as_utc, utcnow
@@ -99,15 +100,12 @@ def _sheet(event: Event, title: str, slot, time: str, session: str, rows: list[S
     )
 
 
-ROLE_LABELS = {"narasumber": "Narasumber", "moderator": "Moderator"}
-
-
 def speaker_sheet_for(event: Event, slot: services.Slot) -> AttendanceSheet:
     """Daftar hadir narasumber dan moderator of a day or session: role and session in place of the rank."""
     tz = event.timezone
     sessions = [s for s in event.sessions if s.id == slot.session_id] if slot.session_id else [
         s for s in event.sessions if services.local_day(s.starts_at, tz) == slot.day]  # fmt: skip
-    rows = [SheetRow(sp.name, "-", f"{ROLE_LABELS.get(sp.role, sp.role)} / {s.title}", sp.institution)
+    rows = [SheetRow(sp.name, "-", f"{label('role', sp.role, 'id')} / {s.title}", sp.institution)
             for s in sessions for sp in s.speakers]  # fmt: skip
     start = sessions[0].starts_at if sessions else event.starts_at
     end = sessions[-1].ends_at if sessions else event.ends_at
@@ -145,7 +143,7 @@ def speaker_badges(event: Event) -> list[Badge]:
             key = (sp.name.casefold(), sp.role)
             if key not in seen:
                 seen.add(key)
-                out.append(Badge(sp.name, sp.institution, "", "", ROLE_LABELS.get(sp.role, sp.role).upper()))
+                out.append(Badge(sp.name, sp.institution, "", "", label("role", sp.role, "id").upper()))
     return out
 
 
@@ -168,6 +166,6 @@ def recap_xlsx(event: Event) -> bytes:
         times = by_reg.get(r.id, {})
         rows.append([
             i, r.full_name, r.code, format_nip(r.nip) if r.nip else "", _rank_position(r), r.institution_name,
-            r.work_unit, r.mode, *[times.get(s.key, "") for s in slots], len(times),
+            r.work_unit, label("mode_short", r.mode, "id"), *[times.get(s.key, "") for s in slots], len(times),
         ])  # fmt: skip
     return recap_workbook(f"Rekap kehadiran: {event.title}", header, rows)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bimtek.core.labels import label
 from bimtek.core.time import utcnow
 from bimtek.extensions import db
 
@@ -66,9 +67,7 @@ class Job(db.Model):
     @property
     def status_label(self) -> str:
         """The status as a person reads it (never the raw code)."""
-        from bimtek.jobs import STATUS_LABELS
-
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return label("job_status", self.status)
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status} {self.done}/{self.total}>"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.core import audit
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid
 from bimtek.evaluation import scoring
@@ -19,7 +20,7 @@ from bimtek.evaluation.models import (
     EvaluationResponse,
     EvaluationSettings,
 )
-from bimtek.evaluation.services import REQUIRED, SECTION_LABELS, get_settings, questions
+from bimtek.evaluation.services import REQUIRED, get_settings, questions
 from bimtek.events.models import Event, EventSession, Speaker
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -67,7 +68,7 @@ def build_form(event: Event, mode: str | None, qs: list[EvaluationQuestion] | No
         in_section = [q for q in qs if q.section == section]
         if not in_section:
             continue
-        sec = FormSection(section, SECTION_LABELS[section])
+        sec = FormSection(section, label("evaluation_section", section, "id"))
         once = [q for q in in_section if q.scope == "event"]
         if once:
             sec.groups.append(FormGroup("", items=[FormItem(f"q{q.id}", q) for q in once]))
@@ -101,7 +102,7 @@ def form_json(sections: list[FormSection]) -> list[dict]:
     return [
         {
             "section": sec.name,
-            "label": SECTION_LABELS[sec.name],
+            "label": label("evaluation_section", sec.name, "id"),
             "groups": [
                 {
                     "heading": g.heading,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bimtek.core.labels import label as code_label
 from bimtek.core.time import as_utc
 from bimtek.evaluation import aggregate
 from bimtek.evaluation.models import EvaluationAnswer, EvaluationResponse
 from bimtek.evaluation.responses import build_form, form_items, narasumber
-from bimtek.evaluation.services import SECTION_LABELS, get_settings, questions
+from bimtek.evaluation.services import get_settings, questions
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -138,7 +139,7 @@ def response_matrix(event: Event) -> dict:
     for item in items:
         label, _sub = _target_label(event, item.session_id, item.speaker_id)
         columns.append((item.question.id, item.session_id, item.speaker_id,
-                        f"{SECTION_LABELS.get(item.question.section, item.question.section)}"
+                        f"{code_label('evaluation_section', item.question.section, 'id')}"
                         f"{' · ' + label if label else ''}: {item.question.text}"))  # fmt: skip
     index = {(q, s, p): i for i, (q, s, p, _label) in enumerate(columns)}
     responses = db.session.execute(

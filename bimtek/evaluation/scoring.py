@@ -7,8 +7,7 @@ from dataclasses import dataclass
 SCALE = (1, 2, 3, 4, 5)
 TEXT_LIMIT = 2000
 
-# What each point of the scale means, shown beside the radio buttons and in reports.
-SCALE_LABELS = {1: "Sangat kurang", 2: "Kurang", 3: "Cukup", 4: "Baik", 5: "Sangat baik"}
+# What each point of the scale means is the "evaluation_scale" kind of bimtek.core.labels.
 
 
 class ScoreError(ValueError):

@@ -45,24 +45,6 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-SECTION_LABELS = {
-    "organisasi": "Penyelenggaraan",
-    "materi": "Materi",
-    "narasumber": "Narasumber",
-    "umum": "Manfaat kegiatan",
-    "saran": "Saran",
-}
-
-
-SCOPE_LABELS = {"event": "Sekali", "session": "Setiap sesi", "speaker": "Setiap narasumber"}
-
-
-KIND_LABELS = {"scale": "Skala 1–5", "text": "Teks bebas"}
-
-
-MODE_LABELS = {"": "Semua peserta", "onsite": "Peserta luring", "online": "Peserta daring"}
-
-
 REQUIRED = "Wajib diisi."
 
 

@@ -15,7 +15,6 @@ from bimtek.evaluation.forms import QuestionForm, SettingsForm
 from bimtek.evaluation.models import EvaluationQuestion
 from bimtek.extensions import db
 from bimtek.i18n import format_local_input
-from bimtek.jobs import STATUS_LABELS as JOB_STATUS_LABELS
 
 
 def _question(event, question_id: int) -> EvaluationQuestion:
@@ -47,13 +46,6 @@ def _manage_page(event, *, errors=None, values=None, question_errors=None, statu
         invitations=services.invitation_counts(event.id) if settings else None,
         is_open=bool(settings and settings.is_open(utcnow())),
         state=settings.state(utcnow()) if settings else "unscheduled",
-        job_labels=JOB_STATUS_LABELS,
-        labels={
-            "section": services.SECTION_LABELS,
-            "scope": services.SCOPE_LABELS,
-            "kind": services.KIND_LABELS,
-            "mode": services.MODE_LABELS,
-        },
         preview=responses.build_form(event, None, qs) if qs else [],
     ), status
 

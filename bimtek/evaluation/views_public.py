@@ -52,7 +52,6 @@ def participant_form(token: str):
         values=values,
         response=response,
         scale=scoring.SCALE,
-        scale_labels=scoring.SCALE_LABELS,
         just_sent=request.args.get("terkirim") == "1",
         token=token,
     ), status

@@ -24,11 +24,3 @@ URLS = (
 )
 for _rule, _view, _methods in URLS:
     bp.add_url_rule(_rule, _view.__name__, _view, methods=_methods)
-
-
-@bp.app_template_filter("event_status")
-def event_status(code: str) -> str:
-    """The readable label of an event's status ("Diterbitkan"), never the raw code."""
-    from bimtek.events.models import EVENT_STATUS_LABELS
-
-    return str(EVENT_STATUS_LABELS.get(code, code))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,12 +11,6 @@ from bimtek.core.time import as_utc, utcnow
 from bimtek.extensions import db
 
 EVENT_STATUSES = ("draft", "published", "closed", "archived")
-EVENT_STATUS_LABELS = {
-    "draft": _l("Draf"),
-    "published": _l("Diterbitkan"),
-    "closed": _l("Pendaftaran ditutup"),
-    "archived": _l("Diarsipkan"),
-}
 MODES = ("onsite", "online")
 
 

@@ -30,7 +30,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import update
 
@@ -39,12 +38,6 @@ from bimtek.core.time import utcnow
 
 log = logging.getLogger("bimtek.jobs")
 
-STATUS_LABELS = {
-    "queued": _l("Menunggu giliran"),
-    "running": _l("Sedang berjalan"),
-    "done": _l("Sudah selesai"),
-    "failed": _l("Gagal"),
-}
 QUEUE_DOWN_NOTE = "Antrean pekerjaan tidak terjangkau; pekerjaan ini dijalankan otomatis begitu pemroses kembali."
 DEFAULT_LEASE_SECONDS = 30
 QUEUE_GRACE = timedelta(minutes=10)  # a queued job the queue accepted but nobody ran for this long is sent again
@@ -245,7 +238,7 @@ from bimtek.jobs.lifecycle import (  # noqa: E402
 )
 
 __all__ = [
-    "JOB_KINDS", "QUEUE_DOWN_NOTE", "STATUS_LABELS", "QueueHealth", "QueuedTask", "claim", "clean_message",
+    "JOB_KINDS", "QUEUE_DOWN_NOTE", "QueueHealth", "QueuedTask", "claim", "clean_message",
     "consumer", "enqueue", "fail", "finish", "huey", "import_tasks", "init_app", "job_task", "lease_is_live",
     "lease_seconds", "progress", "resume", "resume_here", "run_job", "start_job", "sweep", "task", "use_app",
     "worker_id",

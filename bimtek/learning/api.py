@@ -8,11 +8,11 @@ from flask import abort, jsonify
 from bimtek.accounts.access import acting_user, event_view
 from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
 from bimtek.events.services import parse_datetime
 from bimtek.extensions import db, limiter
-from bimtek.learning import labels
 from bimtek.learning.models import TEST_KINDS, LearningAttempt, LearningTest
 from bimtek.learning.services import attempts, bank, results, setup
 
@@ -128,7 +128,7 @@ def _participant(token: str, kind: str):
 
 def _state(reg, test, now) -> dict:
     state = attempts.state_for(reg.event, test, reg, now)
-    body = {"state": state, "message": str(labels.STATE_LABELS[state]), "attempt": None}
+    body = {"state": state, "message": label("test_state", state), "attempt": None}
     attempt = attempts.open_attempt(test, reg.id, now) if state == "in_progress" else None
     if attempt is not None:
         body["attempt"] = attempts.participant_view(attempt, now)

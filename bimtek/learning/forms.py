@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -22,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from bimtek.core.time import as_utc
-from bimtek.learning.labels import COUNTING_LABELS, KIND_LABELS, SCOPE_LABELS
+from bimtek.i18n import lazy_choices
 
 LETTERS = "ABCDEF"
 
@@ -32,18 +33,13 @@ def local_to_utc(value: datetime | None, tz: str) -> datetime | None:
     return None if value is None else as_utc(value.replace(tzinfo=ZoneInfo(tz)))
 
 
-def choices(labels: dict) -> list[SelectChoice]:
-    """Select choices from a code -> label mapping."""
-    return [SelectChoice(code, label) for code, label in labels.items()]
-
-
 class TestSettingsForm(FlaskForm):
     enabled = BooleanField(_l("Aktifkan tes ini untuk peserta"))
     opens_at = DateTimeLocalField(_l("Dibuka"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Ditutup"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField(lazy_pgettext("window", "Ditutup"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     time_limit_minutes = IntegerField(_l("Batas waktu (menit)"), validators=[InputRequired(), NumberRange(1, 600)])
     max_attempts = IntegerField(_l("Jumlah kesempatan"), validators=[InputRequired(), NumberRange(1, 20)])
-    counting = SelectField(_l("Nilai yang dihitung"), choices=choices(COUNTING_LABELS))
+    counting = SelectField(_l("Nilai yang dihitung"), choices=lazy_choices("test_counting"))
     shuffle = BooleanField(_l("Acak urutan soal dan pilihan per peserta"))
     pass_mark = FloatField(_l("Nilai lulus (0–100)"), validators=[InputRequired(), NumberRange(0, 100)])
     bands = TextAreaField(_l("Predikat (satu per baris: nilai minimum lalu nama)"), validators=[Length(max=1000)])
@@ -58,7 +54,7 @@ class TestSettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Jenis soal"), choices=choices(KIND_LABELS))
+    kind = SelectField(_l("Jenis soal"), choices=lazy_choices("test_question_kind"))
     text = TextAreaField(_l("Pertanyaan"), validators=[DataRequired(), Length(max=2000)])
     option_a = StringField(_l("Pilihan A"), validators=[Length(max=500)])
     option_b = StringField(_l("Pilihan B"), validators=[Length(max=500)])
@@ -68,7 +64,7 @@ class QuestionForm(FlaskForm):
     option_f = StringField(_l("Pilihan F"), validators=[Length(max=500)])
     correct = StringField(_l("Kunci jawaban (huruf A–F, atau Benar/Salah)"), validators=[Length(max=10)])
     weight = FloatField(_l("Bobot"), default=1.0, validators=[Optional()])
-    scope = SelectField(_l("Dipakai di"), choices=choices(SCOPE_LABELS))
+    scope = SelectField(_l("Dipakai di"), choices=lazy_choices("test_question_scope"))
     session_id = SelectField(_l("Sesi (opsional)"), choices=[], validate_choice=False)
     guidance = TextAreaField(_l("Pedoman penilaian (untuk isian, hanya panitia)"), validators=[Length(max=2000)])
 

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from bimtek.accounts.access import event_view
 from bimtek.core import audit
+from bimtek.core.labels import label, labels
 from bimtek.errors import DomainError
 from bimtek.extensions import db
-from bimtek.learning import forms, labels, questionsheet, report_xlsx
+from bimtek.learning import forms, questionsheet, report_xlsx
 from bimtek.learning.models import TEST_KINDS
 from bimtek.learning.services import bank, marking, results, setup
 from bimtek.nav import add_event_tab
@@ -60,7 +61,6 @@ def _page(event, *, settings_forms=None, question_form=None, import_form=None, s
         import_form=import_form or forms.ImportForm(prefix="imp"),
         sessions={s.id: s.title for s in event.sessions},
         pending=len(marking.to_mark(event)),
-        labels=labels,
         letters=forms.LETTERS,
     ), status
 
@@ -91,7 +91,7 @@ def settings(event, kind: str):
         for name, message in err.fields.items():
             getattr(form, name).errors = [message]
         return _page(event, settings_forms={kind: form}, status=err.status)
-    flash(_("Pengaturan %(test)s disimpan.", test=labels.TEST_LABELS[kind]), "success")
+    flash(_("Pengaturan %(test)s disimpan.", test=label("test_kind", kind)), "success")
     return redirect(url_for("learning_manage.manage", event_id=event.id) + f"#test-{kind}")
 
 
@@ -146,8 +146,7 @@ def edit_question(event, question_id: int):
                 if not err.fields:
                     flash(err.message, "error")
                 status = err.status
-    return render_template("learning/question.html", event=event, question=question, form=form,
-                           labels=labels), status  # fmt: skip
+    return render_template("learning/question.html", event=event, question=question, form=form,), status  # fmt: skip
 
 
 @bp.post("/manage/events/<int:event_id>/tes/soal/<int:question_id>/hapus")
@@ -216,8 +215,7 @@ def marking_page(event):
             status = err.status
     elif form.is_submitted():
         status = 422
-    return render_template("learning/marking.html", event=event, items=items, form=form, show_all=show_all,
-                           labels=labels), status  # fmt: skip
+    return render_template("learning/marking.html", event=event, items=items, form=form, show_all=show_all,), status  # fmt: skip
 
 
 @bp.get("/manage/events/<int:event_id>/tes/laporan")
@@ -227,8 +225,7 @@ def report(event):
     """Distribution of scores, gain per instansi type and province, item analysis, and every participant."""
     data = results.report(event)
     db.session.commit()  # overdue attempts found while reading were submitted
-    return render_template("learning/report.html", event=event, data=data, labels=labels,
-                           institution_labels=_institution_labels())  # fmt: skip
+    return render_template("learning/report.html", event=event, data=data)
 
 
 @bp.get("/manage/events/<int:event_id>/tes/laporan.xlsx")
@@ -242,9 +239,9 @@ def report_download(event):
     audit.record("learning.report_export", event, event_id=event.id, actor=current_user)
     db.session.commit()
     text = {
-        "institution": {k: str(v) for k, v in _institution_labels().items()},
-        "flag": {k: str(v) for k, v in labels.FLAG_LABELS.items()},
-        "kind": {k: str(v) for k, v in labels.KIND_LABELS.items()},
+        "institution": labels("institution_type"),
+        "flag": labels("item_flag"),
+        "kind": labels("test_question_kind"),
         "yes": _("Ya"),
         "no": _("Tidak"),
         "sheets": [_("Peserta"), _("Per jenis instansi"), _("Per provinsi"), _("Analisis butir"), _("Sebaran nilai")],
@@ -284,9 +281,3 @@ def report_download(event):
     content = report_xlsx.build(data, text)
     return send_file(io.BytesIO(content), as_attachment=True, download_name=f"pre-post-test-{event.code}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-
-
-def _institution_labels() -> dict:
-    from bimtek.registration.labels import INSTITUTION_LABELS
-
-    return INSTITUTION_LABELS

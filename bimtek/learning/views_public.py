@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db, limiter
-from bimtek.learning import forms, labels
+from bimtek.learning import forms
 from bimtek.learning.models import TEST_KINDS
 from bimtek.learning.services import attempts, setup
 
@@ -47,8 +47,7 @@ def overview(token: str):
             }
         )
     db.session.commit()  # an overdue attempt found here was just submitted
-    return render_template("learning/overview.html", event=event, reg=reg, cards=cards, token=token,
-                           labels=labels)  # fmt: skip
+    return render_template("learning/overview.html", event=event, reg=reg, cards=cards, token=token,)  # fmt: skip
 
 
 @bp.post("/r/<token>/tes/<kind>/mulai")
@@ -76,7 +75,7 @@ def take(token: str, kind: str):
         return redirect(url_for("learning.overview", token=token))
     view = attempts.participant_view(attempt, now)
     resp = render_template("learning/take.html", event=reg.event, reg=reg, test=test, view=view, token=token,
-                           kind=kind, labels=labels)  # fmt: skip
+                           kind=kind)  # fmt: skip
     return resp, 200, {"Cache-Control": "no-store"}
 
 

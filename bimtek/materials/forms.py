@@ -9,18 +9,13 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from bimtek.materials.labels import RELEASE_LABELS
-
-
-def choices(labels: dict) -> list[SelectChoice]:
-    """Select choices from a code -> label mapping."""
-    return [SelectChoice(code, label) for code, label in labels.items()]
+from bimtek.i18n import lazy_choices
 
 
 class MaterialForm(FlaskForm):
     title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=200)])
     session_id = SelectField(_l("Sesi"), choices=[], validate_choice=False)
-    release = SelectField(_l("Dibagikan ke peserta"), choices=choices(RELEASE_LABELS), default="after_session")
+    release = SelectField(_l("Dibagikan ke peserta"), choices=lazy_choices("material_release"), default="after_session")
     public = BooleanField(_l("Tampilkan juga di halaman publik kegiatan"))
     file = FileField(_l("Berkas (PDF, PPTX, DOCX, XLSX)"))
     url = StringField(_l("atau tautan video (MP4, YouTube)"), validators=[Optional(), Length(max=500)])

@@ -12,7 +12,7 @@ from bimtek.accounts.access import event_view
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
-from bimtek.materials import forms, labels, services
+from bimtek.materials import forms, services
 from bimtek.materials.models import SpeakerUploadLink
 from bimtek.nav import add_event_tab
 
@@ -36,7 +36,6 @@ def _page(event, *, form=None, link_form=None, status=200):
         link_form=link_form,
         links=services.upload_links(event.id),
         sessions={s.id: s.title for s in event.sessions},
-        labels=labels,
         max_mb=services.max_bytes() // (1024 * 1024),
     ), status
 

@@ -10,7 +10,7 @@ from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.events.models import Event
 from bimtek.extensions import db, limiter
-from bimtek.materials import forms, labels, services
+from bimtek.materials import forms, services
 from bimtek.registration.models import Registration
 
 bp = Blueprint("materials", __name__)
@@ -42,7 +42,7 @@ def participant_list(token: str):
     event = reg.event
     items = services.released(event, utcnow()) if reg.status == "confirmed" else []
     return render_template("materials/participant.html", event=event, reg=reg, items=items, token=token,
-                           sessions={s.id: s.title for s in event.sessions}, labels=labels)  # fmt: skip
+                           sessions={s.id: s.title for s in event.sessions})  # fmt: skip
 
 
 @bp.get("/r/<token>/bahan/<int:material_id>")
@@ -68,7 +68,7 @@ def public_list(slug: str):
     event = _public_event(slug)
     items = services.released(event, utcnow(), public_only=True)
     return render_template("materials/public.html", event=event, items=items,
-                           sessions={s.id: s.title for s in event.sessions}, labels=labels)  # fmt: skip
+                           sessions={s.id: s.title for s in event.sessions})  # fmt: skip
 
 
 @bp.get("/e/<slug>/bahan/<int:material_id>")

@@ -9,12 +9,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from bimtek.core.codes import format_code
+from bimtek.core.labels import label
 from bimtek.core.mail import send_email
 from bimtek.core.time import utcnow
 from bimtek.i18n import format_clock, format_date_range, format_event_when
 from bimtek.registration import services
 from bimtek.registration.ics import event_ics
-from bimtek.registration.labels import MODE_LABELS, STATUS_LABELS
 from bimtek.registration.models import Registration
 from bimtek.registration.ticket_pdf import TicketInfo, ticket_pdf
 
@@ -94,8 +94,8 @@ def send_registration_email(reg: Registration, kind: str, *, extra: dict | None 
             "until": format_clock(event.ends_at, event.timezone, "id"),
             "date": format_date_range(event.starts_at, event.ends_at, event.timezone, "id"),
             "venue": venue_text(event),
-            "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
-            "mode_label": str(MODE_LABELS.get(reg.mode, reg.mode)),
+            "status_label": label("registration_status", reg.status),
+            "mode_label": label("mode", reg.mode),
             "show_zoom": reg.mode == "online" and reg.status == "confirmed",
             "show_ticket": services.ticket_text(reg) is not None,
             **(extra or {}),
@@ -122,7 +122,7 @@ def send_links_email(regs: list[Registration]) -> bool:
                 "title": reg.event.title,
                 "when": format_event_when(reg.event.starts_at, reg.event.ends_at, reg.event.timezone, "id"),
                 "code": format_code(reg.code),
-                "status_label": str(STATUS_LABELS.get(reg.status, reg.status)),
+                "status_label": label("registration_status", reg.status),
                 "manage_url": external_url("registration.manage", token=reg.manage_token),
             }
             for reg in regs

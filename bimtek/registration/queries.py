@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -20,9 +21,7 @@ __all__ = ["counts", "find_participants", "registration_json", "registrations_by
 
 def status_label(status: str) -> str:
     """The readable label of a registration status ("Dibatalkan"), in the current language."""
-    from bimtek.registration.labels import STATUS_LABELS
-
-    return str(STATUS_LABELS.get(status, status))
+    return label("registration_status", status)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -11,28 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from bimtek.core import audit
+from bimtek.core.labels import LABELS, label
 from bimtek.core.time import as_utc
-from bimtek.registration.labels import MODE_LABELS, SOURCE_LABELS, label
 from bimtek.registration.models import Registration
 
-AUDIT_LABELS = {
-    "registration.create": _l("Mendaftar"),
-    "registration.approve": _l("Disetujui panitia"),
-    "registration.reject": _l("Ditolak panitia"),
-    "registration.cancel": _l("Pendaftaran dibatalkan"),
-    "registration.promote": _l("Mendapat kursi dari daftar tunggu"),
-    "registration.mode_change": _l("Cara mengikuti diubah"),
-    "registration.ticket_reissue": _l("Tiket diterbitkan ulang"),
-    "registration.name_change": _l("Nama diperbaiki"),
-    "registration.update": _l("Data diperbaiki panitia"),
-    "registration.deletion_request": _l("Meminta penghapusan data"),
-    "registration.data_download": _l("Mengunduh salinan datanya"),
-    "registration.erase": _l("Data pribadi dihapus"),
-    "registration.resend": _l("Email konfirmasi dikirim ulang"),
-}
 SKIPPED = {"registration.view"}
 
 
@@ -51,12 +35,12 @@ def _audit_entries(reg: Registration) -> list[Entry]:
     for row in audit.history("registration", reg.id):
         if row.action in SKIPPED:
             continue
-        title = str(AUDIT_LABELS.get(row.action, _l("Perubahan lain")))
+        title = label("audit_action", row.action) if row.action in LABELS["audit_action"] else _("Perubahan lain")
         detail = ""
         if row.action == "registration.create":
-            detail = label(SOURCE_LABELS, reg.source)
+            detail = label("registration_source", reg.source)
         elif row.action == "registration.mode_change":
-            detail = label(MODE_LABELS, reg.mode)
+            detail = label("mode", reg.mode)
         by = row.actor_label if row.actor_label and row.actor_label not in ("system", "demo") else ""
         if by and row.action != "registration.create":
             detail = (detail + " · " if detail else "") + _("oleh %(who)s", who=by)
@@ -93,12 +77,13 @@ def build(reg: Registration) -> list[Entry]:
     verdict = attendance.final_verdict(reg.id)
     if verdict is not None:
         title = _("Memenuhi syarat sertifikat") if verdict.final else _("Belum memenuhi syarat sertifikat")
-        detail = "; ".join(_(r) for r in verdict.reasons)
+        detail = "; ".join(attendance.reason_text(r) for r in verdict.reasons)
         if verdict.override is not None:
             detail = (detail + " · " if detail else "") + _("diputuskan panitia")
         out.append(Entry(end, title, detail, "verdict"))
     for cert in certificates.certificates_by_registration([reg.id]).get(reg.id, []):
         at = datetime.fromisoformat(cert["issued_at"]) if cert["issued_at"] else end
-        detail = " · ".join(p for p in (cert["number"], cert["role_label"], cert["status_label"]) if p)
+        role, status = label("role", cert["role"]), label("certificate_status", cert["status"])
+        detail = " · ".join(p for p in (cert["number"], role, status) if p)
         out.append(Entry(as_utc(at), _("Sertifikat diterbitkan"), detail, "certificate"))
     return sorted(out, key=lambda e: e.at)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bimtek.accounts.access import check_event, event_view, object_view
 from bimtek.core import audit
+from bimtek.core.labels import label
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -17,14 +18,6 @@ from bimtek.nav import add_event_tab
 from bimtek.reference import regions
 from bimtek.registration import services, tasks, timeline
 from bimtek.registration.forms import ActionForm, DataRequestForm, FilterForm, ParticipantForm
-from bimtek.registration.labels import (
-    EMPLOYMENT_LABELS,
-    INSTITUTION_LABELS,
-    MODE_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
-    label,
-)
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
 from bimtek.registration.views_public import form_context, region_names, register_from_form
@@ -77,8 +70,7 @@ def participants(event):
     return render_template(
         "registration/participants.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
         args=args, link_args=link_args(args), counts=services.counts(event.id), requests_open=requests_open,
-        provinces=regions.provinces(), status_labels=STATUS_LABELS, mode_labels=MODE_LABELS,
-        institution_labels=INSTITUTION_LABELS, search_fields=services.SEARCH_FIELDS, count_cap=services.COUNT_CAP,
+        provinces=regions.provinces(), search_fields=services.SEARCH_FIELDS, count_cap=services.COUNT_CAP,
     )  # fmt: skip
 
 
@@ -120,9 +112,8 @@ def detail(obj: Registration):
     return render_template(
         "registration/detail.html", event=reg.event, reg=reg, timeline=timeline.build(reg),
         questions=services.event_questions(reg.event_id), data_requests=requests_, province=province,
-        regency=regency, nip_display=format_nip(reg.nip) if reg.nip else "", status_labels=STATUS_LABELS,
-        mode_labels=MODE_LABELS, employment_labels=EMPLOYMENT_LABELS, institution_labels=INSTITUTION_LABELS,
-        source_label=label(SOURCE_LABELS, reg.source),
+        regency=regency, nip_display=format_nip(reg.nip) if reg.nip else "",
+        source_label=label("registration_source", reg.source),
     )  # fmt: skip
 
 

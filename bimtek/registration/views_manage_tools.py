@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bimtek.accounts.access import event_view, object_view
 from bimtek.core import audit
+from bimtek.core.labels import labels
 from bimtek.core.models import Job
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
@@ -22,7 +23,6 @@ from bimtek.jobs import start_job
 from bimtek.nav import add_event_tab
 from bimtek.registration import placeholders, services, tasks
 from bimtek.registration.forms import BulkEmailForm, ImportForm, QuestionForm
-from bimtek.registration.labels import FIELD_LABELS, MODE_LABELS
 from bimtek.registration.models import Registration, RegistrationQuestion
 from bimtek.registration.services import export as exporting
 from bimtek.registration.services import imports
@@ -66,8 +66,7 @@ def _upload_path(event, token: str, create: bool = False) -> Path:
 @event_view("manage")
 def import_participants(event):
     """Upload a CSV/XLSX of invited participants and see a preview; nothing is saved yet."""
-    ctx = {"event": event, "columns": imports.TEMPLATE_COLUMNS, "errors": {}, "preview": None,
-           "field_labels": FIELD_LABELS, "mode_labels": MODE_LABELS}  # fmt: skip
+    ctx = {"event": event, "columns": imports.TEMPLATE_COLUMNS, "errors": {}, "preview": None}
     if request.method == "GET":
         return render_template("registration/import.html", **ctx)
     form = ImportForm(request.form)
@@ -195,16 +194,6 @@ def job_progress(event, job_id: int):
     return render_template("registration/job.html", event=event, job=job)
 
 
-QUESTION_KIND_LABELS = {
-    "short": _l("Jawaban singkat"),
-    "long": _l("Jawaban panjang"),
-    "single": _l("Pilihan ganda (satu)"),
-    "multiple": _l("Kotak centang (beberapa)"),
-    "yesno": _l("Ya/tidak"),
-    "file": _l("Unggah berkas (PDF/JPG/PNG, maks. 5 MB)"),
-}
-
-
 @login_required
 @event_view("manage")
 def questions(event):
@@ -222,7 +211,7 @@ def questions(event):
             db.session.rollback()
             errors, status = err.fields, err.status
     return render_template("registration/questions.html", event=event, questions=services.event_questions(event.id),
-                           kinds=QUESTION_KIND_LABELS, errors=errors, values=values), status  # fmt: skip
+                           kinds=labels("question_kind"), errors=errors, values=values), status  # fmt: skip
 
 
 def _event_question(event, question_id: int) -> RegistrationQuestion:

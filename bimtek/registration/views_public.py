@@ -28,10 +28,10 @@ from bimtek.registration.forms import (
     ParticipantForm,
     ResendLinkForm,
 )
-from bimtek.registration.labels import EMPLOYMENT_LABELS, INSTITUTION_LABELS, MODE_LABELS, RANKS, STATUS_LABELS
 from bimtek.registration.models import DataRequest, Registration
 from bimtek.registration.nip import format_nip
 from bimtek.registration.phone import format_phone
+from bimtek.registration.ranks import RANKS
 from bimtek.registration.uploads import MAX_BYTES, UploadError, check_upload
 
 
@@ -117,9 +117,6 @@ def form_context(event: Event, **extra) -> dict:
         "event": event,
         "provinces": regions.provinces(),
         "regencies": {p.code: regions.regencies(p.code) for p in regions.provinces()},
-        "employment_labels": EMPLOYMENT_LABELS,
-        "institution_labels": INSTITUTION_LABELS,
-        "mode_labels": MODE_LABELS,
         "ranks": RANKS,
         "consent_version": services.CONSENT_VERSION,
         "questions": services.event_questions(event.id),
@@ -244,8 +241,7 @@ def manage(token: str):
         "registration/manage.html", reg=reg, event=event, new=request.args.get("baru") == "1",
         ticket=services.ticket_text(reg), show_zoom=reg.mode == "online" and reg.status == "confirmed",
         active=reg.status in services.ACTIVE_STATUSES, other_modes=[m for m in event.modes if m != reg.mode],
-        open_request=open_request, mode_labels=MODE_LABELS, status_labels=STATUS_LABELS,
-        employment_labels=EMPLOYMENT_LABELS, institution_labels=INSTITUTION_LABELS,
+        open_request=open_request,
         nip_display=format_nip(reg.nip) if reg.nip else "", phone_display=format_phone(reg.phone) if reg.phone else "",
         province=province, regency=regency, questions=services.event_questions(event.id), errors={},
     )  # fmt: skip

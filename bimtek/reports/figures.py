@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from statistics import median
 
-__all__ = ["CERTIFICATE_STATUS_LABELS", "MINUTE_BUCKETS", "minutes_distribution", "union_minutes"]
-
-# Certificate statuses as the verification page words them.
-CERTIFICATE_STATUS_LABELS = {"valid": "Sah (VALID)", "revoked": "Dicabut", "replaced": "Diganti"}
+__all__ = ["MINUTE_BUCKETS", "minutes_distribution", "union_minutes"]
 
 MINUTE_BUCKETS = ((0, 0, "0%"), (0, 25, "1–24%"), (25, 50, "25–49%"), (50, 70, "50–69%"), (70, 90, "70–89%"),
                   (90, 10**9, "≥ 90%"))  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bimtek.core.labels import label
 from bimtek.core.pdfkit.formats import clock, date_range, number, place_line, short_date, to_local
 
 __all__ = ["NARRATIVE", "SECTIONS", "comments_deduplicated", "defaults", "narrative", "schedule_rows",
@@ -28,7 +29,6 @@ SECTIONS = (
 )
 NARRATIVE = ("basis", "background", "purpose", "participants", "results", "conclusions", "closing")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-ROLE_LABELS = {"narasumber": "Narasumber", "moderator": "Moderator"}
 
 
 def _mode_text(ev: dict) -> str:
@@ -143,7 +143,7 @@ def schedule_rows(report: dict) -> list[list[str]]:
 
 def speaker_rows(report: dict) -> list[list[str]]:
     """Narasumber and moderator per session: name, institution, role, session."""
-    return [[sp["name"], sp["institution"] or "–", ROLE_LABELS.get(sp["role"], sp["role"]), s["title"]]
+    return [[sp["name"], sp["institution"] or "–", label("role", sp["role"], "id"), s["title"]]
             for s in report["event"]["sessions"] for sp in s["speakers"]]  # fmt: skip
 
 

@@ -5,24 +5,17 @@ Both sections are None when the event has no test (or no material), so the pages
 
 from __future__ import annotations
 
+from bimtek.core.labels import label
 from bimtek.events.models import Event
 from bimtek.learning import queries as learning
 from bimtek.materials import queries as materials
 
-# Institution types by their labels (the report never shows a code); same wording as the registration form.
-TYPE_LABELS = {
-    "pusat": "Pemerintah pusat (K/L)",
-    "provinsi": "Pemerintah provinsi",
-    "kabkota": "Pemerintah kabupaten/kota",
-    "diskominfo": "Diskominfo",
-    "lainnya": "Lainnya",
-}
-FLAG_LABELS = {"review": "Periksa soal: daya beda rendah", "easy": "Terlalu mudah", "hard": "Terlalu sulit", "": ""}
-TEST_LABELS = {"pre": "Pre-test", "post": "Post-test"}
 
-
-def _groups(values: dict[str, dict], labels: dict[str, str] | None = None) -> list[dict]:
-    return [{"label": (labels or {}).get(key, key or "—"), **figures} for key, figures in values.items()]
+def _groups(values: dict[str, dict], kind: str | None = None) -> list[dict]:
+    """Groups by their labels in Indonesian (the report never shows a code); templates translate them."""
+    return [
+        {"label": label(kind, key, "id") if kind and key else key or "—", **figures} for key, figures in values.items()
+    ]
 
 
 def learning_section(event: Event) -> dict | None:
@@ -34,13 +27,13 @@ def learning_section(event: Event) -> dict | None:
         return None
     items = [
         {
-            "test": TEST_LABELS[kind],
+            "test": label("test_kind", kind, "id"),
             "number": n,
             "text": item["text"],
             "answered": item["answered"],
             "difficulty": item["difficulty"],
             "discrimination": item["discrimination"],
-            "flag": FLAG_LABELS.get(item["flag"], ""),
+            "flag": label("item_flag", item["flag"] or "", "id"),
         }
         for kind in ("pre", "post")
         for n, item in enumerate(data["items"][kind], start=1)
@@ -48,7 +41,7 @@ def learning_section(event: Event) -> dict | None:
     return {
         "summary": summary,
         "distribution": data["distribution"],
-        "by_type": _groups(data["by_type"], TYPE_LABELS),
+        "by_type": _groups(data["by_type"], "institution_type_short"),
         "by_province": _groups(data["by_province"]),
         "items": items,
     }

@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bimtek.core.labels import codes, label
 from bimtek.core.pdfkit import (
     BOLD,
     FONT,
@@ -47,17 +48,7 @@ ORANGE = colors.HexColor("#c7621a")
 GREEN = colors.HexColor("#1f7a3a")
 GRID = colors.HexColor("#d8dee6")
 MUTED = colors.HexColor("#5b6675")
-STATUS_LABELS = {
-    "confirmed": "Terkonfirmasi",
-    "waitlisted": "Daftar tunggu",
-    "pending": "Menunggu persetujuan",
-    "rejected": "Ditolak",
-    "cancelled": "Dibatalkan",
-}
-SECTION_LABELS = {"organisasi": "Penyelenggaraan", "materi": "Materi", "narasumber": "Narasumber",
-                  "umum": "Manfaat kegiatan", "saran": "Saran"}  # fmt: skip
 CONTENT_WIDTH = A4[0] - 36 * mm
-CERT_LABELS = {"valid": "Sah", "revoked": "Dicabut", "replaced": "Diganti"}
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -298,10 +289,11 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
                            title="Pendaftaran per minggu" if weekly else "Pendaftaran per hari"))  # fmt: skip
     else:
         story.append(_p("Belum ada pendaftaran.", st["base"]))
-    rows = [["Mode", "Kapasitas", *STATUS_LABELS.values()]]
-    for m, label in (("onsite", "Luring"), ("online", "Daring")):
+    statuses = codes("registration_status")
+    rows = [["Mode", "Kapasitas", *[label("registration_status", s, "id") for s in statuses]]]
+    for m in ("onsite", "online"):
         x = regs["by_mode"][m]
-        rows.append([label, num(x["capacity"]), *[num(x[k]) for k in STATUS_LABELS]])
+        rows.append([label("mode_short", m, "id"), num(x["capacity"]), *[num(x[k]) for k in statuses]])
     story += [
         Spacer(1, 3 * mm),
         _table(rows, [CONTENT_WIDTH * 0.14, CONTENT_WIDTH * 0.14] + [CONTENT_WIDTH * 0.144] * 5, st),
@@ -349,7 +341,9 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
     else:
         rows.append(["Kelayakan sertifikat", "belum ada data"])
     if ce:
-        rows += [[f"Sertifikat {CERT_LABELS.get(k, k).lower()}", num(n)] for k, n in ce["by_status"].items()]
+        rows += [
+            [f"Sertifikat {label('certificate_status', k, 'id').lower()}", num(n)] for k, n in ce["by_status"].items()
+        ]
     else:
         rows.append(["Sertifikat terbit", "belum ada data"])
     story.append(_table(rows, [CONTENT_WIDTH * 0.6, CONTENT_WIDTH * 0.4], st))
@@ -405,7 +399,9 @@ def render(report: dict, *, font_dir: str | Path | None = None, narrative: dict 
             story.append(_p("Tidak ada komentar.", st["base"]))
         # The same words from many participants print once, with how many wrote them.
         for c, times in laporan.comments_deduplicated(evaluation["comments"], limit=COMMENT_PRINT_LIMIT):
-            head = SECTION_LABELS.get(c["section"], "") + (f" · {c['target']}" if c["target"] else "")
+            head = label("evaluation_section", c["section"] or None, "id") + (
+                f" · {c['target']}" if c["target"] else ""
+            )
             author = f" — {c['author']['name']}, {c['author']['institution']}" if c.get("author") else ""
             if times > 1:
                 author = f" ({num(times)} peserta)"

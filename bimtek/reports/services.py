@@ -12,6 +12,7 @@ from bimtek.attendance import queries as attendance
 from bimtek.certificates.queries import certificates_by_registration, certificates_summary
 from bimtek.checkin import queries as checkin
 from bimtek.core import audit
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
 from bimtek.evaluation import queries as evaluation
@@ -23,21 +24,6 @@ from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration
 from bimtek.reports import outcomes
 from bimtek.reports.figures import minutes_distribution
 
-INSTITUTION_LABELS = {
-    "pusat": "Pemerintah pusat (K/L)",
-    "provinsi": "Pemerintah provinsi",
-    "kabkota": "Pemerintah kabupaten/kota",
-    "diskominfo": "Diskominfo",
-    "lainnya": "Lainnya",
-}
-STATUS_LABELS = {
-    "confirmed": "Terkonfirmasi",
-    "waitlisted": "Daftar tunggu",
-    "pending": "Menunggu persetujuan",
-    "rejected": "Ditolak",
-    "cancelled": "Dibatalkan",
-}
-MODE_LABELS = {"onsite": "Luring", "online": "Daring"}
 # Above this many days, registrations over time are drawn per week so the chart stays readable.
 DAILY_LIMIT = 62
 COMMENT_LIMIT = 200
@@ -148,7 +134,8 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
             },
             "over_time": registrations_over_time(list(created), event.timezone),
             "by_institution_type": [
-                {"key": t, "label": INSTITUTION_LABELS[t], "count": by_type.get(t, 0)} for t in INSTITUTION_TYPES
+                {"key": t, "label": label("institution_type_short", t, "id"), "count": by_type.get(t, 0)}
+                for t in INSTITUTION_TYPES
             ],
             "by_province": provinces,
             "province_unknown": unknown,

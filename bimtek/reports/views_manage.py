@@ -16,7 +16,6 @@ from bimtek.evaluation import queries as evaluation
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.reports import dashboard, documents, services, views_narrative, xlsx
-from bimtek.reports.figures import CERTIFICATE_STATUS_LABELS
 from bimtek.reports.forms import HistoryForm
 
 bp = Blueprint("reports", __name__)
@@ -48,8 +47,6 @@ def dashboard_page(event):
         report=report,
         charts=dashboard.build(report),
         status_order=dashboard.STATUS_ORDER,
-        labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
-        cert_labels=CERTIFICATE_STATUS_LABELS,
         generated_at=datetime.fromisoformat(report["generated_at"]),  # shown in the event's zone (WIB/WITA/WIT)
     )
 
@@ -105,7 +102,6 @@ def history():
             errors, status = err.fields or {"q": err.message}, err.status
     return render_template(
         "reports/history.html", q=q, people=people, errors=errors,
-        labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS},
     ), status  # fmt: skip
 
 
@@ -119,8 +115,7 @@ def history_xlsx():
         people = services.participant_history(services.parse_keys(q), user=current_user)
     except DomainError as err:
         db.session.rollback()
-        return render_template("reports/history.html", q=q, people=[], errors=err.fields,
-                               labels={"status": services.STATUS_LABELS, "mode": services.MODE_LABELS}), err.status  # fmt: skip
+        return render_template("reports/history.html", q=q, people=[], errors=err.fields), err.status  # fmt: skip
     data = xlsx.history_workbook(people)
     audit.record("report.history_xlsx", actor=current_user, details={"keys": len(people)})
     db.session.commit()

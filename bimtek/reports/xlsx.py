@@ -13,21 +13,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from bimtek.core.labels import codes, label
 from bimtek.core.pdfkit.formats import place_line
 from bimtek.core.spreadsheet import safe_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
-STATUS_LABELS = {
-    "confirmed": "Terkonfirmasi",
-    "waitlisted": "Daftar tunggu",
-    "pending": "Menunggu persetujuan",
-    "rejected": "Ditolak",
-    "cancelled": "Dibatalkan",
-}
-MODE_LABELS = {"onsite": "Luring", "online": "Daring"}
-CERT_LABELS = {"valid": "sah", "revoked": "dicabut", "replaced": "diganti"}
+
+def _label(kind: str, code) -> str:
+    """Workbooks are written in Indonesian, whatever the language of the page that asked for them."""
+    return label(kind, code, "id")
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
@@ -89,9 +85,9 @@ def event_workbook(report: dict, responses: dict | None = None) -> bytes:
     _sheet(wb, "Pendaftaran per hari", ["Tanggal" if not (regs["over_time"] and regs["over_time"][0]["weekly"])
                                         else "Minggu mulai", "Baru", "Kumulatif"],
            [[p["date"], p["count"], p["cumulative"]] for p in regs["over_time"]], [14, 10, 12])  # fmt: skip
-    statuses = list(STATUS_LABELS)
-    _sheet(wb, "Mode dan status", ["Mode", "Kapasitas", *[STATUS_LABELS[x] for x in statuses]],
-           [[MODE_LABELS[m], regs["by_mode"][m]["capacity"], *[regs["by_mode"][m][x] for x in statuses]]
+    statuses = codes("registration_status")
+    _sheet(wb, "Mode dan status", ["Mode", "Kapasitas", *[_label("registration_status", x) for x in statuses]],
+           [[_label("mode_short", m), regs["by_mode"][m]["capacity"], *[regs["by_mode"][m][x] for x in statuses]]
             for m in ("onsite", "online")], [12, 12, 14, 14, 20, 10, 12])  # fmt: skip
     _sheet(wb, "Jenis instansi", ["Jenis instansi", "Peserta terkonfirmasi"],
            [[t["label"], t["count"]] for t in regs["by_institution_type"]], [30, 22])  # fmt: skip
@@ -134,15 +130,14 @@ def event_workbook(report: dict, responses: dict | None = None) -> bytes:
             el["not_eligible"]]] if el else [["Kelayakan sertifikat", "belum ada data"]]  # fmt: skip
     ce = report["certificates"]
     att += (
-        [[f"Sertifikat: {CERT_LABELS.get(k, k)}", n] for k, n in ce["by_status"].items()]
+        [[f"Sertifikat: {_label('certificate_status', k).lower()}", n] for k, n in ce["by_status"].items()]
         if ce
         else [["Sertifikat", "belum ada data"]]
     )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
     _learning_sheets(wb, report.get("learning"), report.get("materials"))
     if responses is not None:
-        mode_labels = {"onsite": "Luring", "online": "Daring"}
-        rows = [[r[0], r[1], mode_labels.get(r[2], r[2]), *r[3:]] for r in responses["rows"]]
+        rows = [[r[0], r[1], _label("mode_short", r[2]), *r[3:]] for r in responses["rows"]]
         _sheet(wb, "Evaluasi - jawaban", responses["header"], rows, [6, 20, 10] + [18] * (len(responses["header"]) - 3))
     return _save(wb)
 
@@ -194,7 +189,7 @@ def history_workbook(people: list[dict]) -> bytes:
             )
             rows.append([p["key"], r["full_name"], r["nip"] or "", r["email"], r["institution_name"], r["work_unit"],
                          r["event_title"], r["event_code"], r["event_date"], r["city"], r["organizer_unit"],
-                         MODE_LABELS.get(r["mode"], r["mode"]), STATUS_LABELS.get(r["status"], r["status"]), r["jp"],
+                         _label("mode_short", r["mode"]), _label("registration_status", r["status"]), r["jp"],
                          certs if p["certificates_known"] else "belum ada data"])  # fmt: skip
         for y in p["jp_per_year"]:
             years.append([p["key"], p["name"], y["year"], y["jp"]])

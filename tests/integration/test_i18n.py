@@ -12,7 +12,10 @@ from bimtek.i18n import format_clock, format_datetime_long, format_long_date, fo
 from tests.catalogs import catalogs
 
 METHOD_MAP = [("bimtek/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2),
+}  # fmt: skip
 
 
 def english() -> dict:
@@ -23,19 +26,19 @@ def english() -> dict:
         with po.open("rb") as f:
             for msg in read_po(f):
                 if msg.id and msg.string:
-                    merged[msg.id if isinstance(msg.id, str) else msg.id[0]] = msg.string
+                    merged[(msg.context, msg.id if isinstance(msg.id, str) else msg.id[0])] = msg.string
     return merged
 
 
 def test_every_string_is_translated_to_english():
     known = english()
     missing = set()
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     ):
         msgid = message if isinstance(message, str) else message[0]
-        if msgid and msgid not in known:
-            missing.add(f"{filename}: {msgid}")
+        if msgid and (context, msgid) not in known:
+            missing.add(f"{filename}: {msgid}" + (f" (context {context!r})" if context else ""))
     assert not missing, "\n".join(sorted(missing))
 
 

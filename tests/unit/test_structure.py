@@ -6,6 +6,7 @@
 (b) Pure modules import no Flask, no SQLAlchemy, no ``flask_*`` and not ``bimtek.extensions``, and only
     other pure modules of ours.
 (c) No module under bimtek/ is longer than MAX_LINES unless it is listed with a written reason.
+(d) Every code's label lives in bimtek/core/labels.py: no other module defines a ``*_LABELS`` mapping.
 
 Each test collects every violation and reports them all at once.
 """
@@ -35,7 +36,7 @@ PURE_MODULES = {
     "attendance/presensi_codes", "attendance/zoom_csv", "attendance/zoom_dates", "attendance/zoom_webhook",
     "certificates/numbering", "certificates/pdf", "certificates/signing",
     "checkin/pdf", "checkin/recap",
-    "core/codes", "core/pagecache", "core/pdfkit", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
+    "core/codes", "core/labels", "core/pagecache", "core/pdfkit", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
     "evaluation/aggregate", "evaluation/scoring",
     "learning/questionsheet", "learning/scoring", "learning/windows",
     "materials/filecheck", "materials/release",
@@ -48,11 +49,7 @@ PURE_MODULES = {
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "bimtek.extensions")
 
 # Known exceptions to rule (a), each with the reason and the way out.
-CROSS_IMPORT_EXCEPTIONS = {
-    ("learning/views_manage.py", "bimtek.registration.labels"): (
-        "registration's labels move to the one label module, bimtek.core.labels (issue 10, in progress)"
-    ),
-}
+CROSS_IMPORT_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 # Modules allowed past MAX_LINES, each with its reason. Emptied as the splits of issue 10 land.
 SIZE_EXCEPTIONS: dict[str, str] = {}
@@ -164,4 +161,25 @@ def test_no_module_is_fat_without_a_written_reason():
             problems.append(f"{name} is listed without a reason")
         elif sizes.get(name, 0) <= MAX_LINES:
             problems.append(f"{name} is listed as fat but has {sizes.get(name, 0)} lines: remove it from the list")
+    assert not problems, "\n".join(problems)
+
+
+LABEL_MODULE = "core/labels.py"
+
+
+def test_labels_live_only_in_the_label_module():
+    problems = []
+    for path in _modules():
+        if _rel(path) == LABEL_MODULE:
+            continue
+        for node in ast.walk(_tree(path)):
+            targets = []
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            for target in targets:
+                name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+                if name.upper().endswith("_LABELS") and isinstance(value, (ast.Dict, ast.DictComp, ast.Call)):
+                    problems.append(f"{_rel(path)}:{node.lineno} defines {name}: add its kind to bimtek/core/labels.py")
     assert not problems, "\n".join(problems)

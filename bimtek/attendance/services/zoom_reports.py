@@ -24,6 +24,7 @@ from bimtek.attendance.models import (
 )
 from bimtek.attendance.zoom_csv import ZoomCsvError, file_fingerprint, parse_zoom_report
 from bimtek.core import audit
+from bimtek.core.labels import LABELS
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid, NotFound
 from bimtek.events.models import Event, EventSession
@@ -35,6 +36,8 @@ MAX_REPORT_BYTES = 10 * 1024 * 1024
 MATCHABLE_STATUSES = ("confirmed", "pending", "waitlisted")
 AUTOMATIC_KINDS = ("registrant_id", "email", "code", "nip", "link")
 PROBLEMS_SHOWN = 200
+
+ZOOM_WARNINGS = LABELS["zoom_warning"]  # stored in Indonesian; bimtek.attendance.reasons reads them back
 
 
 # --- matching an uploaded report -----------------------------------------------------------------------
@@ -183,10 +186,10 @@ def _summary(analysis: Analysis, event: Event) -> dict:
     meeting_digits = "".join(ch for ch in event.zoom_meeting_id or "" if ch.isdigit())
     if analysis.meeting and analysis.meeting.get("meeting_id") and meeting_digits:
         if analysis.meeting["meeting_id"] != meeting_digits:
-            warnings.append("ID rapat di laporan berbeda dengan ID Zoom kegiatan ini.")
+            warnings.append(ZOOM_WARNINGS["meeting_mismatch"])
     outside = sum(1 for g in analysis.groups if g.minutes == 0)
     if outside:
-        warnings.append(f"{outside} orang tidak hadir dalam rentang waktu sesi ini (0 menit setelah dipotong).")
+        warnings.append(ZOOM_WARNINGS["outside_session"] % {"n": outside})
     summary = {"groups": groups, "meeting": analysis.meeting, "kind": analysis.kind, "warnings": warnings}
     return {**summary, **zoom_date_checks.preview_facts(analysis)}
 

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.certificates import numbering
 from bimtek.certificates import signing as sig
-from bimtek.certificates.labels import ROLE_LABELS
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSeries, CertificateSettings
 from bimtek.certificates.pdf.kit import FONTS_DIR
 from bimtek.certificates.pdf.model import CertificateData, TemplateSpec
@@ -21,6 +20,7 @@ from bimtek.certificates.services.settings import get_settings, issue_date, issu
 from bimtek.certificates.services.storage import stored_path, write_atomic
 from bimtek.core import audit
 from bimtek.core.codes import format_code, new_registration_code
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, Invalid
 from bimtek.events.models import Event
@@ -135,7 +135,7 @@ def certificate_data(cert: Certificate, settings: CertificateSettings, base_url:
     return CertificateData(
         number=cert.number,
         name=cert.name,
-        role=ROLE_LABELS[cert.role],
+        role=label("role", cert.role, "id").upper(),
         event_title=cert.event_title,
         organizer=cert.organizer,
         date_text=cert.date_text,

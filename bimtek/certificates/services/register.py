@@ -6,9 +6,9 @@ import io
 
 from sqlalchemy import func, select
 
-from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
 from bimtek.certificates.models import ROLES, Certificate
 from bimtek.core.codes import format_code
+from bimtek.core.labels import LABELS, label
 from bimtek.core.spreadsheet import safe_cell
 from bimtek.core.time import as_utc
 from bimtek.events.models import Event
@@ -20,7 +20,7 @@ def list_query(event: Event, *, role: str = "", status: str = "", q: str = ""):
     stmt = select(Certificate).where(Certificate.event_id == event.id)
     if role in ROLES:
         stmt = stmt.where(Certificate.role == role)
-    if status in STATUS_LABELS:
+    if status in LABELS["certificate_status"]:
         stmt = stmt.where(Certificate.status == status)
     q = (q or "").strip()
     if q:
@@ -84,7 +84,7 @@ def register_xlsx(event: Event) -> bytes:
     for i, c in enumerate(certs, start=1):
         signed = "TTE" if c.tte_signed else ("PAdES" if c.pades_signed else "")
         ws.append([safe_cell(v) for v in (
-            i, c.number, c.name, ROLE_LABELS[c.role], STATUS_LABELS[c.status], c.issue_date.isoformat(),
+            i, c.number, c.name, label("role", c.role, "id").upper(), label("certificate_status", c.status, "id").upper(), c.issue_date.isoformat(),
             c.jp, format_code(c.verification_code), c.signatory_name, c.revoke_reason or "",
             numbers.get(c.replaced_by_id, ""), signed, c.served_sha256,
         )])  # fmt: skip

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services.issuing import VERIFY_CODE_LENGTH
 from bimtek.core.codes import format_code, normalize_code
+from bimtek.core.labels import label
 from bimtek.extensions import db
 
 
@@ -38,7 +38,7 @@ def public_json(cert: Certificate) -> dict:
     return {
         "number": cert.number,
         "name": cert.name,
-        "role": ROLE_LABELS[cert.role],
+        "role": label("role", cert.role, "id").upper(),
         "event": cert.event_title,
         "dates": cert.date_text,
         "place": cert.place_text,
@@ -48,7 +48,7 @@ def public_json(cert: Certificate) -> dict:
         "issue_date_text": cert.issue_date_text,
         "signatory": cert.signatory_name,
         "signatory_title": cert.signatory_title,
-        "status": STATUS_LABELS[cert.status],
+        "status": label("certificate_status", cert.status, "id").upper(),
         "revoke_reason": cert.revoke_reason if cert.status == "revoked" else None,
         "replaced_by_number": replaced_by.number if replaced_by else None,
         "sha256": cert.served_sha256,

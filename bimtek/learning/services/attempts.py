@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.core import audit
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, Invalid
 from bimtek.events.models import Event
@@ -89,9 +90,7 @@ def start(event: Event, test: LearningTest, reg: Registration, *, now: datetime 
     if state == "in_progress":
         return open_attempt(test, reg.id, now)
     if state != "open":
-        from bimtek.learning.labels import STATE_LABELS
-
-        raise Conflict(f"test_{state}", str(STATE_LABELS[state]))
+        raise Conflict(f"test_{state}", label("test_state", state))
     qs = bank.questions(event.id, test.kind)
     if not qs:
         raise Conflict("test_disabled", _("Tes belum disiapkan panitia."))

@@ -8,18 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.core import audit
+from bimtek.core.labels import label
 from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.reference import regions
-from bimtek.registration.labels import (
-    EMPLOYMENT_LABELS,
-    INSTITUTION_LABELS,
-    MODE_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
-    label,
-)
 from bimtek.registration.models import Registration
 from bimtek.registration.services.questions import event_questions
 from bimtek.registration.services.search import _name_order, search_conditions
@@ -30,18 +23,18 @@ EXPORT_COLUMNS: dict[str, tuple[str, object]] = {
     "full_name": ("Nama lengkap", lambda r: r.full_name),
     "email": ("Email", lambda r: r.email),
     "phone": ("Nomor HP", lambda r: r.phone),
-    "employment_status": ("Status kepegawaian", lambda r: label(EMPLOYMENT_LABELS, r.employment_status)),
+    "employment_status": ("Status kepegawaian", lambda r: label("employment_status", r.employment_status)),
     "nip": ("NIP", lambda r: r.nip or ""),
     "rank": ("Pangkat/golongan", lambda r: r.rank),
     "position": ("Jabatan", lambda r: r.position),
-    "institution_type": ("Jenis instansi", lambda r: label(INSTITUTION_LABELS, r.institution_type)),
+    "institution_type": ("Jenis instansi", lambda r: label("institution_type", r.institution_type)),
     "institution_name": ("Instansi", lambda r: r.institution_name),
     "work_unit": ("Unit kerja", lambda r: r.work_unit),
     "province": ("Provinsi", lambda r: _province_name(r.province_code)),
     "regency": ("Kabupaten/kota", lambda r: _regency_name(r.regency_code)),
-    "mode": ("Cara mengikuti", lambda r: label(MODE_LABELS, r.mode)),
-    "status": ("Status", lambda r: label(STATUS_LABELS, r.status)),
-    "source": ("Sumber", lambda r: label(SOURCE_LABELS, r.source)),
+    "mode": ("Cara mengikuti", lambda r: label("mode", r.mode)),
+    "status": ("Status", lambda r: label("registration_status", r.status)),
+    "source": ("Sumber", lambda r: label("registration_source", r.source)),
     # The zone is the event's (WIB/WITA/WIT): export_rows fills in the getter and the header.
     "created_at": ("Waktu mendaftar", None),
 }
