@@ -6,15 +6,17 @@ Plain values out, never model rows (reports read these for the event summary and
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from bimtek.certificates.labels import ROLE_LABELS, STATUS_LABELS
 from bimtek.certificates.models import Certificate
+from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
-__all__ = ["certificates_by_registration", "certificates_summary"]
+__all__ = ["certificates_by_registration", "certificates_summary", "ready_certificates"]
 
 
 def certificates_summary(event: Event) -> dict | None:
@@ -59,3 +61,16 @@ def certificates_by_registration(registration_ids: Iterable[int]) -> dict[int, l
             }
         )
     return out
+
+
+def ready_certificates(event: Event) -> dict[int, datetime]:
+    """{registration id: issued_at (UTC)} of the event's participants holding a current valid certificate."""
+    rows = db.session.execute(
+        select(Certificate.registration_id, Certificate.issued_at).where(
+            Certificate.event_id == event.id,
+            Certificate.status == "valid",
+            Certificate.current_flag.is_(True),
+            Certificate.registration_id.is_not(None),
+        )
+    ).all()
+    return {int(rid): as_utc(at) for rid, at in rows}
