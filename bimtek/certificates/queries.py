@@ -6,7 +6,6 @@ Plain values out, never model rows (reports read these for the event summary and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -63,14 +62,15 @@ def certificates_by_registration(registration_ids: Iterable[int]) -> dict[int, l
     return out
 
 
-def ready_certificates(event: Event) -> dict[int, datetime]:
-    """{registration id: issued_at (UTC)} of the event's participants holding a current valid certificate."""
+def ready_certificates(event: Event) -> dict[int, dict]:
+    """{registration id: {"issued_at" (UTC), "emailed" (the certificate email reached them)}} of the event's
+    participants holding a current valid certificate."""
     rows = db.session.execute(
-        select(Certificate.registration_id, Certificate.issued_at).where(
+        select(Certificate.registration_id, Certificate.issued_at, Certificate.emailed_at).where(
             Certificate.event_id == event.id,
             Certificate.status == "valid",
             Certificate.current_flag.is_(True),
             Certificate.registration_id.is_not(None),
         )
     ).all()
-    return {int(rid): as_utc(at) for rid, at in rows}
+    return {int(rid): {"issued_at": as_utc(at), "emailed": emailed is not None} for rid, at, emailed in rows}

@@ -22,6 +22,7 @@ DAYS_BEFORE = {"h3": 3, "h1": 1}
 ZOOM_LEAD = timedelta(hours=1)
 OPENING_LATE = timedelta(days=3)  # evaluation / post-test: not announced later than this after they open
 CERTIFICATE_LATE = timedelta(days=30)
+CERTIFICATE_DELAY = timedelta(hours=1)
 
 # Every placeholder a text may use (labels.PLACEHOLDER_LABELS says what each stands for).
 PLACEHOLDERS = ("nama", "acara", "waktu", "tautan", "sesi", "jam", "zoom")
@@ -108,8 +109,10 @@ def opening_window(opens: datetime, closes: datetime | None) -> Window:
 
 
 def certificate_window(issued_at: datetime) -> Window:
-    """A participant's certificate: as soon as it is issued, for thirty days."""
-    return Window(issued_at, issued_at + CERTIFICATE_LATE)
+    """A participant's certificate: an hour after it is issued (the issuing job's own email goes first), for
+    thirty days."""
+    due = issued_at + CERTIFICATE_DELAY
+    return Window(due, due + CERTIFICATE_LATE)
 
 
 def first_of_each_day(starts: list[datetime], tz: str) -> set[int]:

@@ -71,8 +71,10 @@ def send_event(event: Event, now: datetime, wa=None) -> int:
     for reminder in services.ordered(event, list(db.session.scalars(
             select(Reminder).where(Reminder.event_id == event.id, Reminder.enabled.is_(True))))):  # fmt: skip
         if reminder.kind == "certificate":
+            # The certificates feature emails each new certificate itself; this reminder reaches the others
+            # (issued without email, or the email failed) an hour later, by email and WhatsApp.
             people = [p for p in services.recipients(reminder, ctx)
-                      if schedule.certificate_window(p["ready_at"]).open_at(now)]  # fmt: skip
+                      if not p["emailed"] and schedule.certificate_window(p["ready_at"]).open_at(now)]  # fmt: skip
         else:
             window = services.window_of(reminder, ctx)
             if window is None or not window.open_at(now):

@@ -177,7 +177,8 @@ def state_of(reminder: Reminder, window: schedule.Window | None, now: datetime) 
 def recipients(reminder: Reminder, ctx: Context) -> list[dict]:
     """Who the reminder is for: confirmed participants; online ones for Zoom; certified ones for certificates.
 
-    Each is a plain dict (registration.queries.contacts) plus "ready_at" for a certificate.
+    Each is a plain dict (registration.queries.contacts), plus "ready_at" and "emailed" (the certificates
+    feature's own email reached them) for a certificate.
     """
     event = ctx.event
     if reminder.kind == "zoom":
@@ -186,7 +187,8 @@ def recipients(reminder: Reminder, ctx: Context) -> list[dict]:
         ready = ctx.ready()
         people = registration.contacts(event.id, ids=list(ready))
         for person in people:
-            person["ready_at"] = ready[person["id"]]
+            person["ready_at"] = ready[person["id"]]["issued_at"]
+            person["emailed"] = ready[person["id"]]["emailed"]
         return people
     return registration.contacts(event.id)
 

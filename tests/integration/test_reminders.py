@@ -264,3 +264,47 @@ def test_tick_needs_the_csrf_token(make_app):
         ok = client.post(url, data={"registration_id": reg.id, "sent": "1", "csrf_token": form_token})
         assert ok.status_code == 302
         assert db.session.scalar(select(func.count()).select_from(WhatsAppTick)) == 1
+
+
+def test_participant_manage_page_offers_share_to_whatsapp_with_their_own_link(world):
+    app, clock, ids = world
+    client = app.test_client()
+    page = client.get(f"/r/{ids['onsite_token']}", base_url="http://bimtek.test:8080").get_data(as_text=True)
+    text = quote(f"Tiket dan tautan pribadi saya untuk Bimtek Strategi Komunikasi Media Sosial: "
+                 f"http://bimtek.test:8080/r/{ids['onsite_token']}", safe="")  # fmt: skip
+    assert f'href="https://wa.me/?text={text}"' in page and "Bagikan ke WhatsApp" in page
+
+
+def test_certificate_reminder_reaches_only_those_the_certificate_email_missed_and_the_page_shares(world):
+    from bimtek.certificates.services.jobs import start_issue_job
+    from bimtek.certificates.services.settings import update_settings
+    from bimtek.certificates.tasks import run_issue_job
+    from bimtek.events.models import Event
+    from bimtek.registration.models import Registration
+    from tests.factories_certificates import SIGNATORY
+
+    app, clock, ids = world
+    with app.app_context():
+        event = db.session.get(Event, ids["event"])
+        owner = __import__("bimtek.accounts.models", fromlist=["User"]).User
+        owner = db.session.get(owner, ids["owner"])
+        update_settings(event, SIGNATORY, user=owner)
+        db.session.commit()
+        job = start_issue_job(
+            event, {"scope": "eligible", "notify": False, "early_issue_reason": "Uji pengingat sertifikat"}, user=owner
+        )  # no certificate email
+        db.session.commit()
+        run_issue_job(job.id)
+        clear_outbox()
+        issued = datetime.now(UTC)
+        clock.now = issued + timedelta(minutes=59)
+        assert sending.send_due() == 0  # the issuing job's own email goes first
+        clock.now = issued + timedelta(hours=1, minutes=1)
+        assert sending.send_due() == 2
+        subjects_sent = {m.subject for m in outbox()}
+        assert subjects_sent == {"Sertifikat siap: Bimtek Strategi Komunikasi Media Sosial"}
+        token = db.session.get(Registration, ids["online"]).manage_token
+        assert any(f"{BASE}/r/{token}/sertifikat?view=1" in m.body for m in outbox())
+        page = app.test_client().get(f"/r/{token}/sertifikat?view=1").get_data(as_text=True)
+        assert 'id="wa-share" href="https://wa.me/?text=Sertifikat%20saya%20untuk%20Bimtek' in page
+        assert "%2Fverify%2F" in page
