@@ -90,7 +90,7 @@ def send_reminder(reminder: Reminder, ctx: services.Context, people: list[dict],
     reminder_id, event_id = reminder.id, reminder.event_id
     done = set(db.session.scalars(select(ReminderSend.registration_id).where(ReminderSend.reminder_id == reminder_id)))
     todo = [p for p in people if p["id"] not in done]
-    common = services.event_values(reminder, ctx)
+    common, pattern = services.event_values(reminder, ctx), services.link_pattern(reminder)
     sent_total = 0
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
@@ -100,7 +100,7 @@ def send_reminder(reminder: Reminder, ctx: services.Context, people: list[dict],
         for person in batch:
             if person["id"] not in won:
                 continue
-            message = services.compose(reminder, common, person)
+            message = services.compose(reminder, common, person, pattern)
             ok = send_email(person["email"], message["subject"], "reminder", event=ctx.event,
                             body=message["body"], link=message["link"])  # fmt: skip
             outcome["sent" if ok else "failed"].append(person["id"])

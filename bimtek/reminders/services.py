@@ -193,15 +193,24 @@ def recipients(reminder: Reminder, ctx: Context) -> list[dict]:
     return registration.contacts(event.id)
 
 
-def link_for(reminder: Reminder, token: str) -> str:
-    """The participant's private link this reminder points to."""
+_TOKEN_MARK = "tokenmark0"  # noqa: S105 (not a secret) stands for a participant's token while a reminder's link is built once
+
+
+def link_pattern(reminder: Reminder) -> str:
+    """The reminder's private link with a marker for the participant's token (url_for once per reminder,
+    not once per participant: thousands of messages share it)."""
     if reminder.kind == "evaluation":
-        return external_url("evaluation.participant_form", token=token)
+        return external_url("evaluation.participant_form", token=_TOKEN_MARK)
     if reminder.kind == "post_test":
-        return external_url("learning.take", token=token, kind="post")
+        return external_url("learning.take", token=_TOKEN_MARK, kind="post")
     if reminder.kind == "certificate":
-        return external_url("certificates.participant_download", manage_token=token, view=1)
-    return external_url("registration.manage", token=token)
+        return external_url("certificates.participant_download", manage_token=_TOKEN_MARK, view=1)
+    return external_url("registration.manage", token=_TOKEN_MARK)
+
+
+def link_for(reminder: Reminder, token: str, pattern: str | None = None) -> str:
+    """The participant's private link this reminder points to."""
+    return (pattern or link_pattern(reminder)).replace(_TOKEN_MARK, token)
 
 
 def event_values(reminder: Reminder, ctx: Context) -> dict[str, str]:
@@ -221,9 +230,10 @@ def event_values(reminder: Reminder, ctx: Context) -> dict[str, str]:
     return values
 
 
-def compose(reminder: Reminder, common: dict, person: dict) -> dict[str, str]:
-    """Subject, body and WhatsApp text for one participant, and the link they carry."""
-    link = link_for(reminder, person["manage_token"])
+def compose(reminder: Reminder, common: dict, person: dict, pattern: str | None = None) -> dict[str, str]:
+    """Subject, body and WhatsApp text for one participant, and the link they carry (``pattern``: the
+    reminder's link_pattern, when many messages are composed)."""
+    link = link_for(reminder, person["manage_token"], pattern)
     values = {**common, "nama": person["full_name"], "tautan": link}
     wa_values = {k: v for k, v in values.items() if k in schedule.WA_PLACEHOLDERS}
     return {

@@ -104,10 +104,10 @@ def whatsapp_list(event):
         people = [p for p in people if p["id"] not in ticked]
     page = _page_number()
     shown = people[(page - 1) * PER_PAGE : page * PER_PAGE]
-    common = services.event_values(chosen, ctx)
+    common, pattern = services.event_values(chosen, ctx), services.link_pattern(chosen)
     rows = []
     for person in shown:
-        text = services.compose(chosen, common, person)["wa_text"]
+        text = services.compose(chosen, common, person, pattern)["wa_text"]
         try:
             link, phone = whatsapp.chat_link(person["phone"], text), format_phone(person["phone"])
         except PhoneError:

@@ -308,3 +308,18 @@ def test_certificate_reminder_reaches_only_those_the_certificate_email_missed_an
         page = app.test_client().get(f"/r/{token}/sertifikat?view=1").get_data(as_text=True)
         assert 'id="wa-share" href="https://wa.me/?text=Sertifikat%20saya%20untuk%20Bimtek' in page
         assert "%2Fverify%2F" in page
+
+
+def test_cli_plan_and_send(world):
+    app, clock, ids = world
+    runner = app.test_cli_runner()
+    plan = runner.invoke(args=["reminders", "plan", str(ids["event"])])
+    assert plan.exit_code == 0, plan.output
+    assert "\th1\ton\t2030-08-21T00:00:00+00:00\t0 sent" in plan.output
+    bad = runner.invoke(args=["reminders", "send", "--now", "besok"])
+    assert bad.exit_code == 2 and "ISO 8601" in bad.output
+    sent = runner.invoke(args=["reminders", "send", "--now", "2030-08-21T00:05:00+00:00"])
+    assert sent.exit_code == 0 and sent.output.strip() == "2 reminder email(s) sent"
+    again = runner.invoke(args=["reminders", "send", "--now", "2030-08-21T00:06:00+00:00"])
+    assert again.output.strip() == "0 reminder email(s) sent"
+    assert runner.invoke(args=["reminders", "plan", "999999"]).exit_code == 1
