@@ -24,7 +24,7 @@ STATE_LABELS = {
     "waiting": _l("Terjadwal"),
     "open": _l("Sedang dikirim"),
     "past": _l("Waktunya sudah lewat"),
-    "per_person": _l("Satu jam setelah sertifikat peserta terbit, kepada yang belum menerima email sertifikat"),
+    "per_person": _l("Per peserta"),
 }
 PLACEHOLDER_LABELS = {
     "nama": _l("Nama lengkap peserta, dengan gelar"),

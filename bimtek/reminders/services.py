@@ -259,8 +259,9 @@ def plan(event: Event, now: datetime) -> list[dict]:
     for reminder in items:
         window = window_of(reminder, ctx)
         session = ctx.sessions.get(reminder.session_id)
+        subject = schedule.fill(reminder.subject, event_values(reminder, ctx))  # {nama} stays as a placeholder
         out.append({"reminder": reminder, "window": window, "state": state_of(reminder, window, now),
-                    "session": session, "counts": counts.get(reminder.id, {})})  # fmt: skip
+                    "session": session, "counts": counts.get(reminder.id, {}), "subject": subject})  # fmt: skip
     return out
 
 

@@ -53,6 +53,8 @@ def edit(event, reminder_id: int):
     """Switch a reminder on or off, set its clock time (H-3/H-1) and edit its email and WhatsApp texts."""
     reminder = _reminder(event, reminder_id)
     form = forms.ReminderForm(obj=reminder)
+    if not form.is_submitted():
+        form.send_time.data = reminder.send_time.replace(":", ".")  # 08.00, as Indonesians write the time
     status = 200
     if form.validate_on_submit():
         try:
