@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {
+    "ticket": _l("Tiket dan tautan pribadi (pendaftaran diterima)"),
     "h3": _l("H-3: tiga hari sebelum kegiatan"),
     "h1": _l("H-1: sehari sebelum kegiatan"),
     "zoom": _l("Satu jam sebelum sesi Zoom (peserta daring)"),
@@ -19,6 +20,7 @@ SEND_LABELS = {
 }
 WA_LABELS = {"": "", "sent": _l("WhatsApp terkirim otomatis"), "failed": _l("WhatsApp otomatis gagal")}
 STATE_LABELS = {
+    "wa_only": _l("Hanya WhatsApp"),
     "off": _l("Nonaktif"),
     "unscheduled": _l("Belum terjadwal"),
     "waiting": _l("Terjadwal"),

@@ -13,11 +13,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "DEFAULTS", "KINDS", "fill", "PLACEHOLDERS", "WA_PLACEHOLDERS", "Window", "certificate_window", "day_window",
+    "DEFAULTS", "KINDS", "WA_ONLY", "fill", "PLACEHOLDERS", "WA_PLACEHOLDERS", "Window", "certificate_window", "day_window",
     "first_of_each_day", "opening_window", "parse_send_time", "session_window", "unknown_tokens",
 ]  # fmt: skip
 
-KINDS = ("h3", "h1", "zoom", "evaluation", "post_test", "certificate")
+KINDS = ("ticket", "h3", "h1", "zoom", "evaluation", "post_test", "certificate")
+# WhatsApp only, never scheduled: its email (the confirmation with the ticket) is sent by registration itself.
+WA_ONLY = frozenset({"ticket"})
 DAYS_BEFORE = {"h3": 3, "h1": 1}
 ZOOM_LEAD = timedelta(hours=1)
 OPENING_LATE = timedelta(days=3)  # evaluation / post-test: not announced later than this after they open
@@ -30,6 +32,12 @@ PLACEHOLDERS = ("nama", "acara", "waktu", "tautan", "sesi", "jam", "zoom")
 WA_PLACEHOLDERS = ("nama", "acara", "waktu", "tautan", "sesi", "jam")
 
 DEFAULTS: dict[str, dict[str, str]] = {
+    "ticket": {
+        "subject": "",
+        "body": "",
+        "wa_text": "Halo {nama}, pendaftaran Anda untuk {acara} ({waktu}) sudah kami terima. Tiket, tautan Zoom, "
+        "dan info ada di tautan pribadi Anda: {tautan}",
+    },
     "h3": {
         "subject": "3 hari lagi: {acara}",
         "body": "Yth. {nama},\n\n{acara} dimulai {waktu}. Tiket, detail kegiatan, dan perubahan pendaftaran "

@@ -54,7 +54,9 @@ def _zoom_event(event: Event) -> bool:
 def ensure_reminders(event: Event) -> list[Reminder]:
     """The event's reminders, adding any missing one with its default text (flushes; the caller commits)."""
     have = {r.slot: r for r in db.session.scalars(select(Reminder).where(Reminder.event_id == event.id))}
-    wanted: list[tuple[str, str, int | None, bool]] = [("h3", "h3", None, True), ("h1", "h1", None, True)]
+    wanted: list[tuple[str, str, int | None, bool]] = [
+        ("ticket", "ticket", None, True), ("h3", "h3", None, True), ("h1", "h1", None, True),
+    ]  # fmt: skip
     if _zoom_event(event):
         sessions = list(event.sessions)
         firsts = schedule.first_of_each_day([as_utc(s.starts_at) for s in sessions], event.timezone)
@@ -91,12 +93,12 @@ def get_reminder(event: Event, reminder_id: int) -> Reminder | None:
 def update_reminder(reminder: Reminder, data: dict, *, user) -> None:
     """Save the organizer's switch, clock time and texts; unknown placeholders are refused (422)."""
     errors = {}
+    wa_only = reminder.kind in schedule.WA_ONLY
     subject, body, wa_text = (str(data.get(k) or "").strip() for k in ("subject", "body", "wa_text"))
-    for name, value, limit in (
-        ("subject", subject, MAX_SUBJECT),
-        ("body", body, MAX_BODY),
-        ("wa_text", wa_text, MAX_WA),
-    ):
+    if wa_only:  # only the WhatsApp text: registration sends the email itself
+        subject, body = reminder.subject, reminder.body
+    fields = [("subject", subject, MAX_SUBJECT), ("body", body, MAX_BODY), ("wa_text", wa_text, MAX_WA)]
+    for name, value, limit in fields[2:] if wa_only else fields:
         if not value:
             errors[name] = _("Wajib diisi.")
         elif len(value) > limit:
@@ -112,7 +114,7 @@ def update_reminder(reminder: Reminder, data: dict, *, user) -> None:
         errors["send_time"] = _("Tulis jam seperti 08.00.")
     if errors:
         raise DomainError("invalid_reminder", _("Periksa isian pengingat."), status=422, fields=errors)
-    reminder.enabled = bool(data.get("enabled"))
+    reminder.enabled = True if wa_only else bool(data.get("enabled"))
     reminder.send_time = parsed.strftime("%H:%M")
     reminder.subject, reminder.body, reminder.wa_text = subject, body, wa_text
     reminder.updated_by_id = getattr(user, "id", None)
@@ -162,7 +164,9 @@ def window_of(reminder: Reminder, ctx: Context) -> schedule.Window | None:
 
 
 def state_of(reminder: Reminder, window: schedule.Window | None, now: datetime) -> str:
-    """off, unscheduled, waiting, open, past or per_person (a key of labels.STATE_LABELS)."""
+    """wa_only, off, unscheduled, waiting, open, past or per_person (a key of labels.STATE_LABELS)."""
+    if reminder.kind in schedule.WA_ONLY:
+        return "wa_only"
     if not reminder.enabled:
         return "off"
     if reminder.kind == "certificate":

@@ -74,6 +74,7 @@ def edit(event, reminder_id: int):
         "reminders/edit.html", event=event, reminder=reminder, form=form, labels=labels,
         session=ctx.sessions.get(reminder.session_id), placeholders=schedule.PLACEHOLDERS,
         wa_placeholders=schedule.WA_PLACEHOLDERS, day_kind=reminder.kind in schedule.DAYS_BEFORE,
+        wa_only=reminder.kind in schedule.WA_ONLY,
     ), status  # fmt: skip
 
 

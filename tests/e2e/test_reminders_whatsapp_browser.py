@@ -48,8 +48,8 @@ def test_wa_me_link_carries_number_and_text_and_tick_is_kept(live_server, browse
         url = urlsplit(opened[0])
         assert (url.scheme, url.netloc, url.path) == ("https", "wa.me", "/" + first["phone"].removeprefix("+"))
         text = parse_qs(url.query)["text"][0]
-        assert text.startswith(f"Halo {first['full_name']}, 3 hari lagi {title} (")
-        assert text.endswith(f"Tiket dan info: {live_server.url}/r/{first['manage_token']}")
+        assert text.startswith(f"Halo {first['full_name']}, pendaftaran Anda untuk {title} (")
+        assert text.endswith(f"info ada di tautan pribadi Anda: {live_server.url}/r/{first['manage_token']}")
         new_tab.value.close()
         row.get_by_role("button", name="Tandai terkirim").click()
         expect(page.locator(f"#p{first['id']}").get_by_role("button")).to_have_text("✓ Terkirim")

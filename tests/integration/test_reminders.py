@@ -53,7 +53,10 @@ def consumer_run(app) -> None:
     errors = []
 
     def run():
+        from flask import has_app_context, has_request_context
+
         try:
+            assert not has_app_context() and not has_request_context()
             send_reminders.call_local()
         except Exception as err:  # pragma: no cover - reported below
             errors.append(err)
@@ -216,15 +219,21 @@ def test_whatsapp_page_links_and_ticks(world):
         from bimtek.accounts.models import User
 
         login(client, db.session.get(User, ids["owner"]))
-        page = client.get(f"/manage/events/{ids['event']}/whatsapp")
+        default = client.get(f"/manage/events/{ids['event']}/whatsapp").get_data(as_text=True)
+        manage = f"{BASE}/r/{ids['onsite_token']}"
+        ticket = quote(f"Halo Ni Luh Putu Ayu, S.Sos., pendaftaran Anda untuk Bimtek Strategi Komunikasi Media "
+                       f"Sosial (Kamis, 22 Agustus 2030, pukul 10.00 WITA) sudah kami terima. Tiket, tautan Zoom, dan "
+                       f"info ada di tautan pribadi Anda: {manage}", safe="")  # fmt: skip
+        assert f'href="https://wa.me/6281234567890?text={ticket}"' in default  # the ticket message comes first
+        h3 = db.session.scalar(select(Reminder).where(Reminder.event_id == ids["event"], Reminder.kind == "h3"))
+        page = client.get(f"/manage/events/{ids['event']}/whatsapp?pengingat={h3.id}")
         text = page.get_data(as_text=True)
         assert page.status_code == 200
-        manage = f"{BASE}/r/{ids['onsite_token']}"
         expected = quote(f"Halo Ni Luh Putu Ayu, S.Sos., 3 hari lagi Bimtek Strategi Komunikasi Media Sosial "
                          f"(Kamis, 22 Agustus 2030, pukul 10.00 WITA). Tiket dan info: {manage}", safe="")  # fmt: skip
         assert f'href="https://wa.me/6281234567890?text={expected}"' in text
         assert "https://wa.me/6281311112222?text=" in text
-        h3 = db.session.scalar(select(Reminder).where(Reminder.event_id == ids["event"], Reminder.kind == "h3"))
+        assert client.get(f"/manage/events/{ids['event']}/whatsapp?pengingat=999999").status_code == 404
         resp = client.post(f"/manage/events/{ids['event']}/whatsapp/{h3.id}/tandai",
                            data={"registration_id": ids["onsite"], "sent": "1"})  # fmt: skip
         assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#p{ids['onsite']}")
@@ -323,3 +332,26 @@ def test_cli_plan_and_send(world):
     again = runner.invoke(args=["reminders", "send", "--now", "2030-08-21T00:06:00+00:00"])
     assert again.output.strip() == "0 reminder email(s) sent"
     assert runner.invoke(args=["reminders", "plan", "999999"]).exit_code == 1
+
+
+def test_ticket_message_is_whatsapp_only_and_its_text_is_edited_alone(world):
+    app, clock, ids = world
+    client = app.test_client()
+    with app.app_context():
+        from bimtek.accounts.models import User
+
+        login(client, db.session.get(User, ids["owner"]))
+        page = client.get(f"/manage/events/{ids['event']}/pengingat").get_data(as_text=True)
+        assert "Tiket dan tautan pribadi (pendaftaran diterima)" in page and "Hanya WhatsApp" in page
+        ticket = db.session.scalar(select(Reminder).where(Reminder.event_id == ids["event"], Reminder.kind == "ticket"))
+        url = f"/manage/events/{ids['event']}/pengingat/{ticket.id}"
+        assert 'name="subject"' not in client.get(url).get_data(as_text=True)
+        assert client.post(url, data={"wa_text": "Halo {nama}, NIP {nip}"}).status_code == 422
+        assert client.post(url, data={"wa_text": "Halo {nama}, tiket Anda: {tautan}"}).status_code == 302
+        db.session.refresh(ticket)
+        assert (ticket.wa_text, ticket.enabled, ticket.subject) == ("Halo {nama}, tiket Anda: {tautan}", True, "")
+        for now in (START - timedelta(days=3), START - timedelta(hours=1), START):
+            clock.now = now
+            sending.send_due()
+        assert db.session.scalar(select(func.count()).select_from(ReminderSend).where(
+            ReminderSend.reminder_id == ticket.id)) == 0  # fmt: skip
