@@ -55,14 +55,20 @@ def registrations_by_id(ids: list[int]) -> dict[int, Registration]:
 
 
 def contacts(event_id: int, *, mode: str | None = None, ids=None) -> list[dict]:
-    """Confirmed participants of an event as plain values for messages, in name order:
+    """Confirmed participants of an event (not erased) as plain values for messages, in name order:
     {"id", "full_name", "email", "phone" (E.164 or ""), "mode", "manage_token"}.
 
     ``mode`` keeps one mode ("online"); ``ids`` keeps only those registrations.
     """
     cols = (Registration.id, Registration.full_name, Registration.email, Registration.phone, Registration.mode,
             Registration.manage_token)  # fmt: skip
-    query = select(*cols).where(Registration.event_id == event_id, Registration.status == "confirmed")
+    from bimtek.registration.privacy import ERASED_EMAIL_DOMAIN
+
+    query = select(*cols).where(
+        Registration.event_id == event_id,
+        Registration.status == "confirmed",
+        ~Registration.email_key.endswith("@" + ERASED_EMAIL_DOMAIN),  # erased on request: nobody to write to
+    )
     if mode:
         query = query.where(Registration.mode == mode)
     if ids is not None:

@@ -21,8 +21,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bimtek.core.mail import send_email
 from bimtek.events.models import Event
@@ -126,12 +124,9 @@ def claim(reminder_id: int, event_id: int, registration_ids: list[int], now: dat
     """Insert the claim rows this run wins (the unique pair refuses the others) and commit; the won ids."""
     if not registration_ids:
         return set()
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     table = ReminderSend.__table__
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["reminder_id", "registration_id"])
-        .returning(table.c.registration_id)
+    stmt = services.insert_ignoring_duplicates(table, ["reminder_id", "registration_id"]).returning(
+        table.c.registration_id
     )
     rows = [{"reminder_id": reminder_id, "registration_id": rid, "event_id": event_id, "status": "claimed",
              "claimed_at": now, "wa_status": ""} for rid in registration_ids]  # fmt: skip

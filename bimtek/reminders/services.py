@@ -12,6 +12,8 @@ from datetime import datetime
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bimtek.certificates import queries as certificates
 from bimtek.core import audit
@@ -51,9 +53,19 @@ def _zoom_event(event: Event) -> bool:
     return event.online_capacity > 0 and bool(event.zoom_join_url)
 
 
+def insert_ignoring_duplicates(table, unique: list[str]):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING on PostgreSQL and SQLite: a row someone else inserted first
+    (another consumer, a page opened at the same moment) is left alone instead of failing the transaction."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=unique)
+
+
 def ensure_reminders(event: Event) -> list[Reminder]:
-    """The event's reminders, adding any missing one with its default text (flushes; the caller commits)."""
-    have = {r.slot: r for r in db.session.scalars(select(Reminder).where(Reminder.event_id == event.id))}
+    """The event's reminders, adding any missing one with its default text (the caller commits).
+
+    Safe when two callers add the same event's reminders at once: the unique (event, slot) keeps one each.
+    """
+    have = set(db.session.scalars(select(Reminder.slot).where(Reminder.event_id == event.id)))
     wanted: list[tuple[str, str, int | None, bool]] = [
         ("ticket", "ticket", None, True), ("h3", "h3", None, True), ("h1", "h1", None, True),
     ]  # fmt: skip
@@ -63,17 +75,16 @@ def ensure_reminders(event: Event) -> list[Reminder]:
         wanted += [("zoom", f"zoom:{s.id}", s.id, i in firsts) for i, s in enumerate(sessions)]
     wanted += [("evaluation", "evaluation", None, True), ("post_test", "post_test", None, True),
                ("certificate", "certificate", None, True)]  # fmt: skip
-    added = False
-    for kind, slot, session_id, enabled in wanted:
-        if slot not in have:
-            texts = schedule.DEFAULTS[kind]
-            have[slot] = Reminder(event_id=event.id, kind=kind, slot=slot, session_id=session_id, enabled=enabled,
-                                  subject=texts["subject"], body=texts["body"], wa_text=texts["wa_text"])  # fmt: skip
-            db.session.add(have[slot])
-            added = True
-    if added:
-        db.session.flush()
-    return ordered(event, list(have.values()))
+    now = utcnow()
+    rows = [
+        {"event_id": event.id, "kind": kind, "slot": slot, "session_id": session_id, "enabled": enabled,
+         "send_time": "08:00", "updated_at": now, **schedule.DEFAULTS[kind]}
+        for kind, slot, session_id, enabled in wanted if slot not in have
+    ]  # fmt: skip
+    if rows:
+        db.session.execute(insert_ignoring_duplicates(Reminder.__table__, ["event_id", "slot"]), rows)
+    items = list(db.session.scalars(select(Reminder).where(Reminder.event_id == event.id)))
+    return ordered(event, items)
 
 
 def ordered(event: Event, items: list[Reminder]) -> list[Reminder]:

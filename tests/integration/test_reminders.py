@@ -355,3 +355,51 @@ def test_ticket_message_is_whatsapp_only_and_its_text_is_edited_alone(world):
             sending.send_due()
         assert db.session.scalar(select(func.count()).select_from(ReminderSend).where(
             ReminderSend.reminder_id == ticket.id)) == 0  # fmt: skip
+
+
+def test_an_erased_participant_gets_no_reminder(world):
+    from bimtek.registration.models import Registration
+    from bimtek.registration.privacy import erase_registration
+
+    app, clock, ids = world
+    with app.app_context():
+        erase_registration(db.session.get(Registration, ids["onsite"]), actor="test", reason="permintaan peserta")
+        db.session.commit()
+        clock.now = datetime(2030, 8, 21, 0, 0, tzinfo=UTC)
+        assert sending.send_due() == 1
+        assert [m.to for m in outbox()] == [[db.session.get(Registration, ids["online"]).email]]
+
+
+def test_two_consumers_at_once_send_each_reminder_once(world):
+    app, clock, ids = world
+    with app.app_context():
+        from bimtek.events.models import Event
+
+        event = db.session.get(Event, ids["event"])
+        for i in range(30):
+            make_registration(event, full_name=f"Peserta Serentak {i}", mode="online")
+        clear_outbox()
+    clock.now = datetime(2030, 8, 21, 0, 0, tzinfo=UTC)
+    jobs.use_app(app)
+    barrier, errors = threading.Barrier(2), []
+
+    def consume():
+        try:
+            barrier.wait(10)
+            send_reminders.call_local()
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    try:
+        threads = [threading.Thread(target=consume) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    finally:
+        jobs.use_app(None)
+    assert not errors, errors
+    with app.app_context():
+        sent = [m.to[0] for m in outbox()]
+        assert len(sent) == 32 and len(set(sent)) == 32
+        assert db.session.scalar(select(func.count()).select_from(ReminderSend)) == 32
