@@ -3,6 +3,7 @@ nothing more after a restart; whole emails; organizer pages, edits and their aut
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -403,3 +404,23 @@ def test_two_consumers_at_once_send_each_reminder_once(world):
         sent = [m.to[0] for m in outbox()]
         assert len(sent) == 32 and len(set(sent)) == 32
         assert db.session.scalar(select(func.count()).select_from(ReminderSend)) == 32
+
+
+def test_pages_in_english_show_labels_never_codes(world):
+    app, clock, ids = world
+    client = app.test_client()
+    with app.app_context():
+        from bimtek.accounts.models import User
+
+        login(client, db.session.get(User, ids["owner"]))
+        clock.now = datetime(2030, 8, 21, 0, 0, tzinfo=UTC)
+        sending.send_due()
+        page = client.get(f"/manage/events/{ids['event']}/pengingat?lang=en").get_data(as_text=True)
+        for label in ("Scheduled reminders", "D-1: the day before the event", "Not scheduled yet", "Sending log",
+                      "Ticket and private link (registration accepted)", "WhatsApp only", "Sent"):  # fmt: skip
+            assert label in page, label
+        wa = client.get(f"/manage/events/{ids['event']}/whatsapp?lang=en").get_data(as_text=True)
+        assert "Send via WhatsApp" in wa and "Mark as sent" in wa
+        visible = re.sub(r"<[^>]+>", " ", page + wa)  # what people read (class names are not shown)
+        for code in ("post_test", "per_person", "wa_only", "claimed", " h1 ", " h3 ", "zoom:"):
+            assert code not in visible, code

@@ -90,3 +90,16 @@ def test_make_sender():
         whatsapp.make_sender("twilio")
     with pytest.raises(ValueError):
         whatsapp.make_sender("http", "file:///etc/passwd")
+
+
+def test_the_english_catalog_is_not_fuzzy_so_it_compiles():
+    """pybabel compile skips a catalog whose header is fuzzy: the pages would silently stay Indonesian."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "bimtek/reminders/translations/en/LC_MESSAGES/messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    assert not catalog.fuzzy
+    assert all(m.string and not m.fuzzy for m in catalog if m.id)
