@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "DEFAULTS", "KINDS", "WA_ONLY", "fill", "PLACEHOLDERS", "WA_PLACEHOLDERS", "Window", "certificate_window", "day_window",
+    "DEFAULTS", "KINDS", "WA_ONLY", "allowed_tokens", "fill", "PLACEHOLDERS", "WA_PLACEHOLDERS", "Window", "certificate_window", "day_window",
     "first_of_each_day", "opening_window", "parse_send_time", "session_window", "unknown_tokens",
 ]  # fmt: skip
 
@@ -30,6 +30,7 @@ CERTIFICATE_DELAY = timedelta(hours=1)
 PLACEHOLDERS = ("nama", "acara", "waktu", "tautan", "sesi", "jam", "zoom")
 # The WhatsApp version carries the name and the private link, never contact data, NIP or the Zoom passcode.
 WA_PLACEHOLDERS = ("nama", "acara", "waktu", "tautan", "sesi", "jam")
+ZOOM_ONLY = frozenset({"sesi", "jam", "zoom"})
 
 DEFAULTS: dict[str, dict[str, str]] = {
     "ticket": {
@@ -136,6 +137,12 @@ def fill(text: str, values: dict[str, str]) -> str:
     """The text with each known ``{token}`` replaced in one pass (never str.format: an organizer's text must
     not reach into Python objects, and a value containing "{nama}" is not expanded again)."""
     return _TOKEN.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def allowed_tokens(kind: str, *, whatsapp: bool) -> tuple[str, ...]:
+    """The placeholders a reminder's email or WhatsApp text may use ({sesi}, {jam}, {zoom}: Zoom reminders only)."""
+    tokens = WA_PLACEHOLDERS if whatsapp else PLACEHOLDERS
+    return tokens if kind == "zoom" else tuple(t for t in tokens if t not in ZOOM_ONLY)
 
 
 def unknown_tokens(text: str, allowed) -> list[str]:

@@ -115,7 +115,7 @@ def update_reminder(reminder: Reminder, data: dict, *, user) -> None:
         elif len(value) > limit:
             errors[name] = _("Paling banyak %(n)s karakter.", n=limit)
         else:
-            allowed = schedule.WA_PLACEHOLDERS if name == "wa_text" else schedule.PLACEHOLDERS
+            allowed = schedule.allowed_tokens(reminder.kind, whatsapp=name == "wa_text")
             wrong = schedule.unknown_tokens(value, allowed)
             if wrong:
                 errors[name] = _("Penanda tidak dikenal: %(tokens)s.", tokens=", ".join(wrong))

@@ -72,8 +72,9 @@ def edit(event, reminder_id: int):
     ctx = services.Context.of(event)
     return render_template(
         "reminders/edit.html", event=event, reminder=reminder, form=form, labels=labels,
-        session=ctx.sessions.get(reminder.session_id), placeholders=schedule.PLACEHOLDERS,
-        wa_placeholders=schedule.WA_PLACEHOLDERS, day_kind=reminder.kind in schedule.DAYS_BEFORE,
+        session=ctx.sessions.get(reminder.session_id),
+        placeholders=schedule.allowed_tokens(reminder.kind, whatsapp=False),
+        wa_placeholders=schedule.allowed_tokens(reminder.kind, whatsapp=True), day_kind=reminder.kind in schedule.DAYS_BEFORE,
         wa_only=reminder.kind in schedule.WA_ONLY,
     ), status  # fmt: skip
 

@@ -70,8 +70,13 @@ def test_send_time_and_placeholders():
     assert schedule.unknown_tokens("{nama} {zoom} {nip} {nip}", schedule.WA_PLACEHOLDERS) == ["{zoom}", "{nip}"]
     for kind, texts in schedule.DEFAULTS.items():
         assert kind in schedule.KINDS
-        assert not schedule.unknown_tokens(texts["wa_text"], schedule.WA_PLACEHOLDERS)
-        assert not schedule.unknown_tokens(texts["body"] + texts["subject"], schedule.PLACEHOLDERS)
+        assert not schedule.unknown_tokens(texts["wa_text"], schedule.allowed_tokens(kind, whatsapp=True))
+        assert not schedule.unknown_tokens(
+            texts["body"] + texts["subject"], schedule.allowed_tokens(kind, whatsapp=False)
+        )
+    assert "zoom" in schedule.allowed_tokens("zoom", whatsapp=False)
+    assert "zoom" not in schedule.allowed_tokens("zoom", whatsapp=True)
+    assert "sesi" not in schedule.allowed_tokens("h1", whatsapp=False)
 
 
 def test_wa_me_links_carry_the_number_without_plus_and_an_encoded_text():
