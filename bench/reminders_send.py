@@ -74,7 +74,7 @@ def seed(count: int) -> int:
     return event.id
 
 
-def consumer_run(app) -> tuple[int, float]:
+def consumer_run(app) -> tuple[int, float, float]:
     from bimtek import jobs
     from bimtek.reminders.tasks import send_reminders
 
@@ -82,14 +82,14 @@ def consumer_run(app) -> tuple[int, float]:
     out = {}
 
     def run():
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.thread_time()
         out["sent"] = send_reminders.call_local()
-        out["seconds"] = time.perf_counter() - t
+        out["seconds"], out["cpu"] = time.perf_counter() - t, time.thread_time() - cpu
 
     thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    return out["sent"], out["seconds"]
+    return out["sent"], out["seconds"], out["cpu"]
 
 
 def main() -> None:
@@ -132,11 +132,13 @@ def main() -> None:
             db.create_all()
             seed(args.count)
             db.session.remove()
-        sent, seconds = consumer_run(app)
-        again, again_seconds = consumer_run(app)
+        sent, seconds, cpu = consumer_run(app)
+        again, again_seconds, _cpu = consumer_run(app)
         delivered = sink.count if sink else len(list((tmp / "instance" / "outbox").iterdir()))
-        print(f"{args.db}/{args.mail}: {sent} reminder emails in {seconds:.1f} s ({sent / seconds:.0f}/s); "
-              f"delivered {delivered}; second run sent {again} in {again_seconds:.2f} s")  # fmt: skip
+        load = os.getloadavg()[0]
+        print(f"{args.db}/{args.mail}: {sent} reminder emails in {seconds:.1f} s ({sent / seconds:.0f}/s), "
+              f"{cpu:.1f} s CPU in the consumer thread ({cpu / max(sent, 1) * 1000:.1f} ms each); delivered "
+              f"{delivered}; second run sent {again} in {again_seconds:.2f} s; load average {load:.1f}")  # fmt: skip
     finally:
         if controller:
             controller.stop()
