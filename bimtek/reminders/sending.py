@@ -53,12 +53,21 @@ def active_events(now: datetime) -> list[Event]:
 def send_due(now: datetime | None = None) -> int:
     """Send every reminder due at ``now`` (default: the reminders clock) to whoever has not had it; the count."""
     now = now or services.clock()
-    wa = sender()
+    try:
+        wa = sender()
+    except ValueError as err:  # a mistyped BIMTEK_WHATSAPP_SENDER must not stop the emails
+        log.error("WhatsApp sender not used: %s", err)
+        wa = None
     total = 0
-    for event in active_events(now):
-        services.ensure_reminders(event)
-        db.session.commit()
-        total += send_event(event, now, wa)
+    for event_id in [e.id for e in active_events(now)]:
+        try:
+            event = db.session.get(Event, event_id)
+            services.ensure_reminders(event)
+            db.session.commit()
+            total += send_event(event, now, wa)
+        except Exception:  # one event's failure (logged) must not keep the others' reminders back
+            db.session.rollback()
+            log.exception("Reminders of event %s could not be sent", event_id)
     return total
 
 

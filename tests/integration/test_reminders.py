@@ -424,3 +424,18 @@ def test_pages_in_english_show_labels_never_codes(world):
         visible = re.sub(r"<[^>]+>", " ", page + wa)  # what people read (class names are not shown)
         for code in ("post_test", "per_person", "wa_only", "claimed", " h1 ", " h3 ", "zoom:"):
             assert code not in visible, code
+
+
+def test_one_broken_event_does_not_hold_back_the_others(world, caplog):
+    from bimtek.events.models import Event
+
+    app, clock, ids = world
+    with app.app_context():
+        owner = db.session.get(__import__("bimtek.accounts.models", fromlist=["User"]).User, ids["owner"])
+        broken = make_event(owner, title="Rusak", code="RUSAK", starts_at=START)
+        make_registration(broken)
+        db.session.get(Event, broken.id).timezone = "Mars/Olympus"  # written around the service's check
+        db.session.commit()
+        clock.now = datetime(2030, 8, 21, 0, 0, tzinfo=UTC)
+        assert sending.send_due() == 2  # the WITA event's two participants
+        assert f"Reminders of event {broken.id} could not be sent" in caplog.text

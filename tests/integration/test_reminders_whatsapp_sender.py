@@ -74,3 +74,14 @@ def test_http_sender_posts_the_short_message_and_records_the_outcome(make_app, g
         # Run again: nothing more to the gateway or by email.
         assert sending.send_due() == 0
         assert len(Gateway.received) == 2 and len(outbox()) == 2
+
+
+def test_a_mistyped_sender_setting_does_not_stop_the_emails(make_app, caplog):
+    now = {"t": START - timedelta(days=5)}
+    app = make_app(WHATSAPP_SENDER="twilio", REMINDERS_CLOCK=lambda: now["t"])
+    with app.app_context():
+        event = make_event(make_user("organizer"), starts_at=START, province_code="51", timezone="Asia/Makassar")
+        make_registration(event)
+        now["t"] = datetime(2030, 8, 21, 0, 0, tzinfo=UTC)
+        assert sending.send_due() == 1 and len(outbox()) == 1
+        assert "WhatsApp sender not used: BIMTEK_WHATSAPP_SENDER must be one of" in caplog.text
