@@ -28,6 +28,7 @@ FEATURES = (
     "reports",
     "learning",
     "materials",
+    "reminders",
 )
 
 
@@ -108,11 +109,12 @@ def _page_blueprints() -> list:
     from bimtek.materials.views_public import bp as materials
     from bimtek.organizers.views_manage import bp as organizers
     from bimtek.registration.blueprint import bp as registration
+    from bimtek.reminders.views_manage import bp as reminders_manage
     from bimtek.reports.views_manage import bp as reports
 
     return [
         accounts, events, organizers, registration, checkin, attendance, certificates, certificates_manage,
-        evaluation, reports, learning, learning_manage, materials, materials_manage,
+        evaluation, reports, learning, learning_manage, materials, materials_manage, reminders_manage,
     ]  # fmt: skip
 
 
@@ -139,9 +141,10 @@ def _cli_groups() -> list:
     from bimtek.events import cli as events
     from bimtek.learning import cli as learning
     from bimtek.registration import cli as registration
+    from bimtek.reminders import cli as reminders
     from bimtek.reports import cli as reports
 
-    groups = (accounts, events, registration, attendance, certificates, reports, learning, documents, core)
+    groups = (accounts, events, registration, attendance, certificates, reports, learning, reminders, documents, core)
     return [m.register for m in groups]
 
 

@@ -42,6 +42,9 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "BIMTEK_JSON_MAX_BYTES": ("JSON_MAX_BYTES", int),
     "BIMTEK_JSON_MAX_DEPTH": ("JSON_MAX_DEPTH", int),
     "BIMTEK_TRUSTED_ORIGINS": ("TRUSTED_ORIGINS", list),
+    "BIMTEK_WHATSAPP_SENDER": ("WHATSAPP_SENDER", str),
+    "BIMTEK_WHATSAPP_URL": ("WHATSAPP_URL", str),
+    "BIMTEK_WHATSAPP_TOKEN": ("WHATSAPP_TOKEN", str),
 }
 
 
@@ -102,6 +105,10 @@ def default_config(instance_path: Path) -> dict:
         "JP_MINUTES": 45,
         "RETENTION_MONTHS": 12,
         "JOBS_IMMEDIATE": False,
+        # WhatsApp: "" = staff send by hand from wa.me links; "http" = POST each message to WHATSAPP_URL.
+        "WHATSAPP_SENDER": "",
+        "WHATSAPP_URL": "",
+        "WHATSAPP_TOKEN": "",
         "LOG_LEVEL": "INFO",
         "PRESENSI_RATE_LIMIT": "10 per minute",
         "PROXY_HOPS": 0,

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from bimtek.certificates.models import Certificate
 from bimtek.core.labels import label
+from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
-__all__ = ["certificates_by_registration", "certificates_summary"]
+__all__ = ["certificates_by_registration", "certificates_summary", "ready_certificates"]
 
 
 def certificates_summary(event: Event) -> dict | None:
@@ -59,3 +60,17 @@ def certificates_by_registration(registration_ids: Iterable[int]) -> dict[int, l
             }
         )
     return out
+
+
+def ready_certificates(event: Event) -> dict[int, dict]:
+    """{registration id: {"issued_at" (UTC), "emailed" (the certificate email reached them)}} of the event's
+    participants holding a current valid certificate."""
+    rows = db.session.execute(
+        select(Certificate.registration_id, Certificate.issued_at, Certificate.emailed_at).where(
+            Certificate.event_id == event.id,
+            Certificate.status == "valid",
+            Certificate.current_flag.is_(True),
+            Certificate.registration_id.is_not(None),
+        )
+    ).all()
+    return {int(rid): {"issued_at": as_utc(at), "emailed": emailed is not None} for rid, at, emailed in rows}

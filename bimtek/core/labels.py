@@ -233,6 +233,40 @@ LABELS: dict[str, dict] = {
         "never": _("Tidak dibagikan"),
     },
     "material_kind": {"file": _("Berkas"), "link": _("Tautan video")},
+    # Reminders
+    "reminder_kind": {
+        "ticket": _("Tiket dan tautan pribadi (pendaftaran diterima)"),
+        "h3": _("H-3: tiga hari sebelum kegiatan"),
+        "h1": _("H-1: sehari sebelum kegiatan"),
+        "zoom": _("Satu jam sebelum sesi Zoom (peserta daring)"),
+        "evaluation": _("Evaluasi dibuka"),
+        "post_test": _("Post-test dibuka"),
+        "certificate": _("Sertifikat siap"),
+    },
+    "reminder_send": {
+        "claimed": _("Sedang dikirim (belum pasti terkirim)"),
+        "sent": _("Terkirim"),
+        "failed": _("Gagal dikirim"),
+    },
+    "reminder_whatsapp": {"": "", "sent": _("WhatsApp terkirim otomatis"), "failed": _("WhatsApp otomatis gagal")},
+    "reminder_state": {
+        "wa_only": _("Hanya WhatsApp"),
+        "off": _("Nonaktif"),
+        "unscheduled": _("Belum terjadwal"),
+        "waiting": _("Terjadwal"),
+        "open": _("Sedang dikirim"),
+        "past": _("Waktunya sudah lewat"),
+        "per_person": _("Per peserta"),
+    },
+    "reminder_placeholder": {
+        "nama": _("Nama lengkap peserta, dengan gelar"),
+        "acara": _("Judul kegiatan"),
+        "waktu": _("Hari, tanggal, dan jam mulai kegiatan (zona waktu kegiatan)"),
+        "tautan": _("Tautan pribadi peserta untuk pengingat ini (tiket, evaluasi, post-test, atau sertifikat)"),
+        "sesi": _("Judul sesi (pengingat Zoom)"),
+        "jam": _("Jam mulai sesi (pengingat Zoom)"),
+        "zoom": _("Tautan, Meeting ID, dan kode sandi Zoom (hanya email, pengingat Zoom)"),
+    },
 }
 
 

@@ -15,7 +15,7 @@ from bimtek.evaluation.models import EvaluationResponse
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
-__all__ = ["person_history", "completed", "display_text", "response_matrix", "results"]
+__all__ = ["person_history", "completed", "display_text", "opening", "response_matrix", "results"]
 
 
 def completed(event: Event) -> set[int]:
@@ -27,6 +27,19 @@ def completed(event: Event) -> set[int]:
             )
         )
     )
+
+
+def opening(event: Event) -> tuple | None:
+    """(opens_at, closes_at) of the event's evaluation in UTC; None while no opening time is set."""
+    from bimtek.core.time import as_utc
+    from bimtek.evaluation.models import EvaluationSettings
+
+    row = db.session.execute(
+        select(EvaluationSettings.opens_at, EvaluationSettings.closes_at).where(EvaluationSettings.event_id == event.id)
+    ).first()
+    if row is None or row.opens_at is None:
+        return None
+    return as_utc(row.opens_at), as_utc(row.closes_at)
 
 
 def results(event: Event, *, comment_limit: int | None = None) -> dict:

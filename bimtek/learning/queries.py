@@ -11,13 +11,22 @@ from bimtek.events.models import Event
 from bimtek.learning import scoring
 from bimtek.learning.services import results, setup
 
-__all__ = ["has_post_test", "post_test_passed", "predikat_for", "report_for", "scores_for"]
+__all__ = ["has_post_test", "post_test_passed", "post_test_window", "predikat_for", "report_for", "scores_for"]
 
 
 def has_post_test(event: Event) -> bool:
     """Whether the event runs a post-test (so an eligibility rule requiring a pass makes sense)."""
     test = setup.get_test(event.id, "post")
     return bool(test and test.enabled)
+
+
+def post_test_window(event: Event) -> tuple | None:
+    """(opens, closes) of the enabled post-test in UTC (closes may be None); None when there is no post-test."""
+    test = setup.get_test(event.id, "post")
+    if not (test and test.enabled):
+        return None
+    window = setup.window_for(event, test)
+    return window.opens, window.closes
 
 
 def post_test_passed(event: Event) -> set[int]:

@@ -44,6 +44,7 @@ PURE_MODULES = {
     "reference/regions",
     "registration/channels", "registration/ics", "registration/names", "registration/nip", "registration/phone",
     "registration/spreadsheet", "registration/ticket_pdf", "registration/uploads",
+    "reminders/schedule", "reminders/whatsapp",
     "reports/charts", "reports/figures", "reports/laporan", "reports/pdf", "reports/xlsx",
 }  # fmt: skip
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "bimtek.extensions")
