@@ -133,15 +133,17 @@ def word_page(event_id: int, text: str, *, limit: int = 50, offset: int = 0):
     return word_search.page_select(event_id, *any_word, [], offset=offset, per_page=limit)
 
 
-def search_page(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> Page:
+def search_page(event_id: int, args: dict, *, page: int = 1, per_page: int = 50, count: bool = True) -> Page:
     """One page of the participant list, sorted by name, as a Page (items, has_next, total, exact).
 
     Only the page's registrations are loaded. The count stops early (COUNT_CAP rows read): past that,
-    `total` is a lower bound and `exact` is False ("lebih dari ...").
+    `total` is a lower bound and `exact` is False ("lebih dari ..."); `count=False` skips counting past the page.
     """
     any_word = _any_word_query(args)
     if any_word is not None:
-        found = word_search.find_page(event_id, *any_word, filter_conditions(args), page=page, per_page=per_page)
+        found = word_search.find_page(
+            event_id, *any_word, filter_conditions(args), page=page, per_page=per_page, count=count
+        )
         by_id = registrations_by_id(found.ids)
         rows = [by_id[i] for i in found.ids if i in by_id]
         return Page(rows, page=page, per_page=per_page, total=found.total, exact=found.exact, has_next=found.has_next)
@@ -155,6 +157,8 @@ def search_page(event_id: int, args: dict, *, page: int = 1, per_page: int = 50)
     seen = (page - 1) * per_page + len(rows)
     if not has_next and (rows or page == 1):
         return Page(rows, page=page, per_page=per_page, total=seen)  # the last page: no count query needed
+    if not count:
+        return Page(rows, page=page, per_page=per_page, total=seen + has_next, exact=False, has_next=has_next)
     capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
     total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     exact = total <= COUNT_CAP
@@ -197,4 +201,4 @@ def find_participants(event_id: int, text: str, *, limit: int = 20) -> list[Regi
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    return search_page(event_id, {"q": text}, per_page=limit).items
+    return search_page(event_id, {"q": text}, per_page=limit, count=False).items
