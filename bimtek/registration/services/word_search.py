@@ -4,8 +4,9 @@ Each typed word must start some word of the name or the instansi (registration_w
 (event_id, word, name_key, registration_id) holds, for one word, its people already in name order; a typed
 prefix covers a few distinct words ("ma" -> "made", "maharani", "maria"), each one such ordered run. So:
 
-1. the rarest typed word drives (several typed words: a capped count of each range picks it);
-2. its distinct words are listed by a skip scan (one index probe per word, at most MAX_WORDS);
+1. the rarest typed word drives (a count of each range, capped at COUNT_SCAN rows, picks it); a driving
+   range of at most COUNT_SCAN rows is read whole, checked, de-duplicated and sorted (one statement);
+2. else its distinct words are listed by a skip scan (one index probe per word, at most MAX_WORDS);
 3. each word's run gives its first `offset + per_page + 1` people in name order (an index range that stops
    at its LIMIT; other typed words and the filters are checked per row), the runs are merged and the page
    cut. Only that page's registrations are loaded.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, text, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, text, union_all
 from sqlalchemy.orm import aliased
 
 from bimtek.extensions import db
@@ -86,13 +87,14 @@ def _others(row_id, terms: list[str]) -> list:
     conds = []
     for term in terms:
         other = aliased(RegistrationWord)
-        conds.append(exists().where(other.registration_id == row_id, _in_range(other.word, term)))
+        # SELECT of an indexed column, not "*": SQLite then reads the primary-key index alone.
+        conds.append(select(other.word).where(other.registration_id == row_id, _in_range(other.word, term)).exists())
     return conds
 
 
 def _filtered(row_id, filters: list):
     """The list's filters (status, mode, ...) on the registration of a word row, as one EXISTS."""
-    return exists().where(Registration.id == row_id, *filters)
+    return select(Registration.id).where(Registration.id == row_id, *filters).exists()
 
 
 def _runs(event_id: int, words: list[str], rest: list[str], filters: list, code: str | None, k: int):
@@ -108,10 +110,7 @@ def _runs(event_id: int, words: list[str], rest: list[str], filters: list, code:
         run = run.distinct().order_by(rw.name_key, rw.registration_id).limit(k).subquery()
         parts.append(select(run.c.key, run.c.rid))
     if code:
-        by_code = select(_name_key().label("key"), Registration.id.label("rid")).where(
-            Registration.event_id == event_id, Registration.code == code, *filters
-        )
-        parts.append(by_code)
+        parts.append(_code_row(event_id, code, filters))
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
@@ -123,6 +122,33 @@ def _page_from_runs(event_id, words, rest, filters, code, offset: int, limit: in
         .order_by(merged.c.key, merged.c.rid)
         .limit(limit)
         .offset(offset)
+    )
+
+
+def _page_of_small_range(event_id, drive, rest, filters, code, offset: int, limit: int):
+    """All of a small driving range (at most COUNT_SCAN rows), checked, de-duplicated and sorted: one statement
+    whatever the number of words the prefix covers ("4321" covers 4321 and 43210..43219)."""
+    rw = aliased(RegistrationWord)
+    hits = select(rw.name_key.label("key"), rw.registration_id.label("rid")).where(
+        rw.event_id == event_id, _in_range(rw.word, drive), *_others(rw.registration_id, rest)
+    )
+    if filters:
+        hits = hits.where(_filtered(rw.registration_id, filters))
+    if code:
+        hits = union_all(hits, _code_row(event_id, code, filters))
+    merged = hits.subquery()
+    return (
+        select(merged.c.rid)
+        .group_by(merged.c.key, merged.c.rid)
+        .order_by(merged.c.key, merged.c.rid)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def _code_row(event_id: int, code: str, filters: list):
+    return select(_name_key().label("key"), Registration.id.label("rid")).where(
+        Registration.event_id == event_id, Registration.code == code, *filters
     )
 
 
@@ -138,27 +164,39 @@ def _page_in_name_order(event_id, terms, filters, code, offset: int, limit: int)
     )
 
 
-def _plan(event_id: int, terms: list[str]) -> tuple[str | None, list[str], list[str] | None]:
-    """(driving typed word, the other typed words, the driving word's stored words or None when too many)."""
+def _plan(event_id: int, terms: list[str]) -> tuple[str, str | None, list[str], list[str]]:
+    """(how to read the page, driving typed word, the other typed words, the driving word's stored words).
+
+    "small": the driving range has at most COUNT_SCAN rows, read whole; "runs": one ordered run per stored
+    word; "names": too many stored words, read in name order; "none": nothing typed to match words with.
+    """
     if not terms:
-        return None, [], []
-    if len(terms) > 1:
-        sizes = {t: _capped_rows(event_id, t) for t in terms}
-        drive = min(terms, key=lambda t: (sizes[t], -len(t)))
-    else:
-        drive = terms[0]
+        return "none", None, [], []
+    sizes = {t: _capped_rows(event_id, t) for t in terms}
+    drive = min(terms, key=lambda t: (sizes[t], -len(t)))
+    rest = [t for t in terms if t != drive]
+    if sizes[drive] <= COUNT_SCAN:
+        return "small", drive, rest, []
     words = distinct_words(event_id, drive)
-    return drive, [t for t in terms if t != drive], words if len(words) <= MAX_WORDS else None
+    return ("runs" if len(words) <= MAX_WORDS else "names"), drive, rest, words
+
+
+def _page_query(event_id: int, terms: list[str], code: str | None, filters: list, offset: int, limit: int):
+    how, drive, rest, words = _plan(event_id, terms)
+    if how == "small":
+        q = _page_of_small_range(event_id, drive, rest, filters, code, offset, limit)
+    elif how == "runs":
+        q = _page_from_runs(event_id, words, rest, filters, code, offset, limit)
+    elif how == "names":
+        q = _page_in_name_order(event_id, terms, filters, code, offset, limit)
+    else:
+        q = _code_row(event_id, code, filters).with_only_columns(Registration.id) if code else None
+    return q, drive, rest
 
 
 def page_select(event_id: int, terms: list[str], code: str | None, filters: list, *, offset: int, per_page: int):
-    """The SELECT of the ids of one page (plus one more row, to tell whether a next page exists)."""
-    drive, rest, words = _plan(event_id, terms)
-    if words is None:
-        return _page_in_name_order(event_id, terms, filters, code, offset, per_page + 1)
-    if not words and not code:
-        return None
-    return _page_from_runs(event_id, words, rest, filters, code, offset, per_page + 1)
+    """The SELECT of the ids of one page (plus one more row, to tell whether a next page exists), or None."""
+    return _page_query(event_id, terms, code, filters, offset, per_page + 1)[0]
 
 
 def _count(event_id: int, drive: str, rest: list[str], filters: list, code: str | None) -> tuple[int, bool]:
@@ -195,13 +233,7 @@ def find_page(
 ) -> WordPage:
     """One page of people matching every typed word (and the typed code, if any), in name order."""
     offset = (page - 1) * per_page
-    drive, rest, words = _plan(event_id, terms)
-    if words is None:
-        q = _page_in_name_order(event_id, terms, filters, code, offset, per_page + 1)
-    elif words or code:
-        q = _page_from_runs(event_id, words, rest, filters, code, offset, per_page + 1)
-    else:
-        q = None
+    q, drive, rest = _page_query(event_id, terms, code, filters, offset, per_page + 1)
     ids = list(db.session.scalars(q)) if q is not None else []
     has_next = len(ids) > per_page
     ids = ids[:per_page]
