@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, jsonify, request
 
 from bimtek.accounts.services import user_for_token
 from bimtek.errors import Invalid
-from bimtek.extensions import csrf
+from bimtek.extensions import csrf, db
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not sent automatically by browsers, so CSRF does not apply to the API.
@@ -49,6 +49,17 @@ def page_args(default: int = 50, maximum: int = 200) -> tuple[int, int]:
     return page, per_page
 
 
-def list_response(items: list, total: int, page: int, per_page: int):
-    """The uniform list shape."""
-    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
+def list_response(items: list, total: int, page: int, per_page: int, *, exact: bool = True):
+    """The uniform list shape; `total_exact` is false when a search stopped counting (total is a lower bound)."""
+    return jsonify({"items": items, "total": total, "total_exact": exact, "page": page, "per_page": per_page})
+
+
+def paginate(stmt):
+    """db.paginate of a SELECT with the query string's page and per_page (bounded as page_args does)."""
+    page, per_page = page_args()
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+
+def page_response(found, items: list):
+    """The uniform list shape of one page (a Flask-SQLAlchemy Pagination or a core.pages.Page)."""
+    return list_response(items, found.total, found.page, found.per_page, exact=getattr(found, "exact", True))

@@ -39,6 +39,10 @@ def list_of(name: str) -> dict:
         "properties": {
             "items": {"type": "array", "items": ref(name)},
             "total": {"type": "integer"},
+            "total_exact": {
+                "type": "boolean",
+                "description": "false when a search stopped counting: total is a lower bound",
+            },
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
         },

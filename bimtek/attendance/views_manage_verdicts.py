@@ -11,6 +11,7 @@ from bimtek.attendance import exports, verdicts
 from bimtek.attendance.blueprint import bp, scoped
 from bimtek.attendance.forms import OverrideForm, RuleForm
 from bimtek.core import audit
+from bimtek.core.pages import Page
 from bimtek.core.time import utcnow
 from bimtek.core.urls import safe_next
 from bimtek.errors import DomainError
@@ -75,15 +76,13 @@ def matrix(event):
     """Participants × sessions with minutes and sources, verdicts and overrides."""
     args = _matrix_args()
     rows = verdicts.matrix(event, **args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = 100
+    found = Page.of_list(rows, page=request.args.get("page", 1, type=int) or 1, per_page=100)
     return render_template(
         "attendance/matrix.html",
         event=event,
-        rows=rows[(page - 1) * per_page : page * per_page],
-        total=len(rows),
-        page=page,
-        per_page=per_page,
+        rows=found.items,
+        total=found.total,
+        found=found,
         args=args,
         rule=verdicts.get_rule(event),
         last_computed=verdicts.last_computed(event),

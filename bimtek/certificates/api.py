@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, jsonify, request
-from sqlalchemy import func, select
 
 from bimtek.accounts.access import acting_user, event_view, object_view
 from bimtek.api import openapi
-from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.api.base import api_bp, json_body, page_response, paginate, token_required
 from bimtek.certificates.models import ROLES, STATUSES, Certificate
 from bimtek.certificates.services.delivery import pdf_response
 from bimtek.certificates.services.issuing import reissue, revoke
@@ -66,15 +65,11 @@ def resume_certificate_job(event, job_id: int):
 @event_view("manage")
 def list_certificates(event):
     """Certificates of an event, filtered by role, status or a name/number search."""
-    page, per_page = page_args()
     stmt = list_query(
         event, role=request.args.get("role", ""), status=request.args.get("status", ""), q=request.args.get("q", "")
     )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(
-        stmt.order_by(Certificate.series_id, Certificate.seq).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list_response([certificate_json(c) for c in rows], total, page, per_page)
+    found = paginate(stmt.order_by(Certificate.series_id, Certificate.seq))
+    return page_response(found, [certificate_json(c) for c in found.items])
 
 
 @api_bp.get("/certificates/<int:certificate_id>")

@@ -68,13 +68,12 @@ def _home(event) -> str:
 def manage(event):
     """The certificates tab: who qualifies, issuing with progress, and the certificates issued."""
     role, status, q = request.args.get("role", ""), request.args.get("status", ""), request.args.get("q", "")
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(1, page)
     stmt = register.list_query(event, role=role, status=status, q=q)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    certs = db.session.scalars(
-        stmt.order_by(Certificate.series_id, Certificate.seq).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    found = db.paginate(
+        stmt.order_by(Certificate.series_id, Certificate.seq),
+        page=max(1, request.args.get("page", 1, type=int) or 1), per_page=PER_PAGE, max_per_page=None, error_out=False,
+    )  # fmt: skip
+    certs = found.items
     # Participants may correct their name after issue (manage link): flag those whose certificate differs.
     reg_ids = [c.registration_id for c in certs if c.registration_id and c.current_flag]
     names = dict(
@@ -86,14 +85,8 @@ def manage(event):
     jobs = db.session.scalars(
         select(Job).where(Job.event_id == event.id, Job.kind == "certificates.issue").order_by(Job.id.desc()).limit(5)
     ).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-
-    def page_url(n: int) -> str:
-        return url_for("certificates_manage.manage", event_id=event.id, page=n, **args) + "#list"
-
     return render_template(
-        "certificates/manage.html", event=event, certs=certs, total=total, page=page, per_page=PER_PAGE,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE), page_url=page_url,
+        "certificates/manage.html", event=event, certs=certs, total=found.total, found=found,
         role=role, status=status, q=q, roles=ROLES, counts=register.counts(event), eligible=eligible,
         pending=pending_holders(event, eligible), speakers=speakers, pending_speakers=pending_holders(event, speakers),
         jobs=jobs, settings=get_settings(event), rules_applied=attendance_rules_applied(event),

@@ -18,7 +18,7 @@ from wtforms import ValidationError
 
 from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
 from bimtek.accounts.models import EventStaff
-from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.api.base import api_bp, json_body, page_response, paginate, token_required
 from bimtek.checkin import (
     api_docs,  # noqa: F401 (declares these routes in the OpenAPI document)
     services,
@@ -201,11 +201,10 @@ def _slot_arg(event: Event):
 @event_view("checkin")
 def list_checkins(event):
     """The check-in log, newest first; filter by slot (s<session id> or d<YYYY-MM-DD>) or flagged rows."""
-    page, per_page = page_args()
-    q = services.log_query(event, slot=_slot_arg(event), flagged=request.args.get("flagged") in ("1", "true"))
-    total = db.session.scalar(q.with_only_columns(db.func.count()).order_by(None))
-    rows = db.session.scalars(q.limit(per_page).offset((page - 1) * per_page)).all()
-    return list_response([services.checkin_json(r, event.timezone) for r in rows], total, page, per_page)
+    found = paginate(
+        services.log_query(event, slot=_slot_arg(event), flagged=request.args.get("flagged") in ("1", "true"))
+    )
+    return page_response(found, [services.checkin_json(r, event.timezone) for r in found.items])
 
 
 @api_bp.get("/events/<int:event_id>/checkins/stats")

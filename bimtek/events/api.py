@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bimtek.accounts.access import acting_user, event_view, visible_event_ids
 from bimtek.api import openapi
-from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.api.base import api_bp, json_body, list_response, page_response, paginate, token_required
 from bimtek.core.pagecache import VersionedCache
 from bimtek.events import services
 from bimtek.events.models import Event
@@ -19,14 +19,12 @@ from bimtek.extensions import db
 def list_events():
     """Events the token's user may see, newest first."""
     user = acting_user()
-    page, per_page = page_args()
     q = select(Event)
     ids = visible_event_ids(user)
     if ids is not None:
         q = q.where(Event.id.in_(ids))
-    total = db.session.scalar(select(func.count()).select_from(q.subquery()))
-    rows = db.session.scalars(q.order_by(Event.starts_at.desc()).limit(per_page).offset((page - 1) * per_page)).all()
-    return list_response([services.event_json(e, private=True) for e in rows], total, page, per_page)
+    found = paginate(q.order_by(Event.starts_at.desc()))
+    return page_response(found, [services.event_json(e, private=True) for e in found.items])
 
 
 @api_bp.post("/events")

@@ -6,7 +6,7 @@ from flask import abort, jsonify, request
 
 from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api import openapi
-from bimtek.api.base import api_bp, json_body, list_response, page_args, token_required
+from bimtek.api.base import api_bp, json_body, page_args, page_response, token_required
 from bimtek.core.time import utcnow
 from bimtek.errors import Invalid
 from bimtek.events.models import Event
@@ -52,8 +52,8 @@ def list_registrations(event):
     """Registrations of an event, with the participant list's search and filters."""
     page, per_page = page_args()
     args = {k: request.args.get(k, "") for k in ("q", "field", "status", "mode", "institution_type", "province_code")}
-    rows, total = services.search(event.id, args, page=page, per_page=per_page)
-    return list_response([services.registration_json(r) for r in rows], total, page, per_page)
+    found = services.search_page(event.id, args, page=page, per_page=per_page)
+    return page_response(found, [services.registration_json(r) for r in found.items])
 
 
 @api_bp.get("/registrations/<int:registration_id>")

@@ -62,15 +62,15 @@ def participants(event):
     page = request.args.get("page", 1, type=int) or 1
     page = max(1, page)
     args = filter_args()
-    rows, total = services.search(event.id, args, page=page, per_page=PER_PAGE)
+    found = services.search_page(event.id, args, page=page, per_page=PER_PAGE)
     requests_open = db.session.scalar(
         select(db.func.count()).select_from(DataRequest).where(DataRequest.event_id == event.id,
                                                                DataRequest.status == "open")
     )  # fmt: skip
     return render_template(
-        "registration/participants.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
+        "registration/participants.html", event=event, rows=found.items, found=found,
         args=args, link_args=link_args(args), counts=services.counts(event.id), requests_open=requests_open,
-        provinces=regions.provinces(), search_fields=services.SEARCH_FIELDS, count_cap=services.COUNT_CAP,
+        provinces=regions.provinces(), search_fields=services.SEARCH_FIELDS,
     )  # fmt: skip
 
 

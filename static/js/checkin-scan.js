@@ -408,11 +408,21 @@
       list.appendChild(li);
     });
   }
+  // The server's rule, offline: each typed word starts some word of the name or instansi, accents and case
+  // ignored ("setia" finds "Sétiawan"), or the text is the code.
+  function foldedWords(value) {
+    return (value || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
   function searchOffline(text) {
-    var q = text.toLowerCase();
-      var hits = ((sync && sync.tickets) || []).filter(function (t) {
-        return (t.name || "").toLowerCase().indexOf(q) >= 0 || (t.institution || "").toLowerCase().indexOf(q) >= 0;
-      }).slice(0, 20).map(function (t) { return { name: t.name, institution: t.institution, code: t.code, mode: t.mode }; });
+    var typed = foldedWords(text);
+    var code = normalizeCode(text);
+    var hits = ((sync && sync.tickets) || []).filter(function (t) {
+      if (code && t.code === code) return true;
+      if (!typed.length || !t.name) return false;
+      var mine = foldedWords(t.name + " " + (t.institution || ""));
+      return typed.every(function (w) { return mine.some(function (m) { return m.indexOf(w) === 0; }); });
+    }).slice(0, 20).map(function (t) { return { name: t.name, institution: t.institution, code: t.code, mode: t.mode }; });
     renderResults(hits, T.offline_search);
   }
   function search(text) {

@@ -258,6 +258,16 @@ def test_offline_scans_queue_and_resync_without_duplicates(browser, world):
     page.keyboard.press("Enter")
     assert "DIBATALKAN" in wait_answer(page, "bad")
     dismiss(page)
+    # Offline, the desk search keeps the server's rule on the last sync: the start of any word, case ignored.
+    page.keyboard.type("GANGG")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results button")
+    results = page.inner_text("#search-results")
+    assert "Dalam Gangguan" in results and "Pencarian offline" in results
+    page.keyboard.type("angguan")
+    page.keyboard.press("Enter")
+    wait_js(page, "document.getElementById('search-results').innerText.includes('Tidak ada peserta')")
+    assert "Dalam Gangguan" not in page.inner_text("#search-results")
     assert checkins_of(world, "offline") == []
     # With the server unreachable, the page reloads from the service worker's cache, its queue intact.
     # (Chromium's offline emulation does not cover requests of service-worker-controlled pages, so the

@@ -9,18 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from bimtek.checkin.models import CheckIn, slot_key
 from bimtek.checkin.services.scanning import Admission, local_day, staff_label
-from bimtek.core.codes import normalize_code
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.registration.names import name_search_key
-from bimtek.registration.queries import status_label
+from bimtek.registration.queries import find_participants, status_label
 
 
 def registration_json(reg: Registration) -> dict:
@@ -210,21 +208,9 @@ def log_query(event: Event, *, slot: Slot | None = None, flagged: bool = False):
 
 
 def search(event: Event, text: str, limit: int = 20) -> list[Registration]:
-    """Registrations by registration code, name or instansi, for the desk when a QR won't read."""
-    text = (text or "").strip()
-    if len(text) < 2:
-        return []
-    code = normalize_code(text)
-    key = name_search_key(text)
-    pattern = f"%{text.lower()}%".replace("\\", "")
-    cond = or_(
-        Registration.name_key.contains(key, autoescape=True), func.lower(Registration.institution_name).like(pattern)
-    )
-    if code:
-        cond = or_(cond, Registration.code == code)
-    return db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, cond).order_by(Registration.name_key).limit(limit)
-    ).all()
+    """Registrations by code, or by the start of any word of the name or instansi, for the desk when a QR
+    won't read: the participant list's own search (registration.queries.find_participants)."""
+    return find_participants(event.id, text, limit=limit)
 
 
 def sync_data(event: Event, *, now: datetime | None = None) -> dict:

@@ -8,15 +8,16 @@ both databases; tests/integration/test_registration_manage.py checks the plans.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, func, intersect, literal, select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, false, func, intersect, select, union
 
 from bimtek.core.codes import normalize_code
+from bimtek.core.pages import Page
 from bimtek.events.models import MODES
 from bimtek.extensions import db
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration, RegistrationWord
 from bimtek.registration.names import name_search_key
 from bimtek.registration.names import search_words as words
+from bimtek.registration.services import word_search
 
 SEARCH_FIELDS = ("auto", "name", "email", "nip", "institution", "code")
 _TOP = "\U0010ffff"
@@ -107,7 +108,7 @@ def filter_conditions(args: dict) -> list:
     return conds
 
 
-COUNT_CAP = 1_000
+COUNT_CAP = word_search.COUNT_SCAN
 
 
 def _any_word_query(args: dict) -> tuple[list[str], str | None] | None:
@@ -120,85 +121,62 @@ def _any_word_query(args: dict) -> tuple[list[str], str | None] | None:
     if "@" in q or (digits and len(digits) >= 3 and all(ch.isdigit() or ch in " .-" for ch in q)):
         return None
     terms = words(q)
-    # One typed word only: measured under load, the EXISTS form for several words was slower on SQLite than
-    # the INTERSECT of search_conditions, so several words keep that path.
-    return (terms, normalize_code(q)) if len(terms) == 1 else None
-
-
-def _word_matches(event_id: int, terms: list[str], code: str | None, filters: list):
-    """(registration_id, name_key) of every match, DISTINCT, ready to be ordered by name from the index.
-
-    The longest typed word drives: its range of (event_id, word, name_key, registration_id) yields the
-    candidates with their sort key, with no visit to registrations; every other word must start some word
-    of the same registration (an EXISTS that is its own index range, so either side can drive). A typed code joins as one more row.
-    """
-    drive = aliased(RegistrationWord)
-    first, *rest = sorted(terms, key=len, reverse=True)
-    q = select(drive.registration_id.label("rid"), drive.name_key.label("key")).where(
-        drive.event_id == event_id, drive.word >= first, drive.word < first + _TOP
-    )
-    for term in rest:
-        other = aliased(RegistrationWord)
-        q = q.where(
-            exists().where(
-                other.registration_id == drive.registration_id,
-                other.event_id == event_id,
-                other.word >= term,
-                other.word < term + _TOP,
-            )
-        )
-    if filters:
-        q = q.join(Registration, Registration.id == drive.registration_id).where(*filters)
-    q = q.distinct()
-    if code:
-        key = Registration.name_key.collate("C") if db.engine.dialect.name == "postgresql" else Registration.name_key
-        by_code = select(Registration.id.label("rid"), key.label("key")).where(
-            Registration.event_id == event_id, Registration.code == code, *filters
-        )
-        q = union(q, by_code)
-    return q.subquery()
+    code = normalize_code(q)
+    return (terms, code) if terms or code else None
 
 
 def word_page(event_id: int, text: str, *, limit: int = 50, offset: int = 0):
-    """SELECT of the ids of one page of "any word" matches for `text`, in name order (for EXPLAIN in tests)."""
+    """The SELECT of one page of "any word" matches for `text`, in name order (for EXPLAIN in tests and bench)."""
     any_word = _any_word_query({"q": text})
     if any_word is None:
         raise ValueError("not an any-word search")
-    matches = _word_matches(event_id, *any_word, [])
-    return select(matches.c.rid).order_by(matches.c.key, matches.c.rid).limit(limit).offset(offset)
+    return word_search.page_select(event_id, *any_word, [], offset=offset, per_page=limit)
 
 
-def _search_words(event_id, terms, code, filters, *, page: int, per_page: int):
-    matches = _word_matches(event_id, terms, code, filters)
-    ids = list(db.session.scalars(
-        select(matches.c.rid).order_by(matches.c.key, matches.c.rid).limit(per_page).offset((page - 1) * per_page)
-    ))  # fmt: skip
-    by_id = {r.id: r for r in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))} if ids else {}
-    rows = [by_id[i] for i in ids if i in by_id]
-    if len(rows) < per_page and (rows or page == 1):
-        return rows, (page - 1) * per_page + len(rows)
-    capped = select(literal(1)).select_from(matches).limit(COUNT_CAP + 1).subquery()
-    return rows, db.session.scalar(select(func.count()).select_from(capped)) or 0
+def search_page(event_id: int, args: dict, *, page: int = 1, per_page: int = 50, count: bool = True) -> Page:
+    """One page of the participant list, sorted by name, as a Page (items, has_next, total, exact).
 
-
-def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> tuple[list[Registration], int]:
-    """One page of the participant list (sorted by name) and the number of matches.
-
-    The count stops at COUNT_CAP + 1 so a broad search stays fast at 100,000 registrations; a total above
-    COUNT_CAP means "more than COUNT_CAP".
+    Only the page's registrations are loaded. The count stops early (COUNT_CAP rows read): past that,
+    `total` is a lower bound and `exact` is False ("lebih dari ..."); `count=False` skips counting past the page.
     """
     any_word = _any_word_query(args)
     if any_word is not None:
-        return _search_words(event_id, *any_word, filter_conditions(args), page=page, per_page=per_page)
+        found = word_search.find_page(
+            event_id, *any_word, filter_conditions(args), page=page, per_page=per_page, count=count
+        )
+        by_id = registrations_by_id(found.ids)
+        rows = [by_id[i] for i in found.ids if i in by_id]
+        return Page(rows, page=page, per_page=per_page, total=found.total, exact=found.exact, has_next=found.has_next)
     conds = search_conditions(event_id, args)
     rows = list(db.session.scalars(
         select(Registration).where(*conds).order_by(_name_order(), Registration.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page + 1).offset((page - 1) * per_page)
     ))  # fmt: skip
-    if len(rows) < per_page and (rows or page == 1):
-        return rows, (page - 1) * per_page + len(rows)  # the last page: no count query needed
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    seen = (page - 1) * per_page + len(rows)
+    if not has_next and (rows or page == 1):
+        return Page(rows, page=page, per_page=per_page, total=seen)  # the last page: no count query needed
+    if not count:
+        return Page(rows, page=page, per_page=per_page, total=seen + has_next, exact=False, has_next=has_next)
     capped = select(Registration.id).where(*conds).limit(COUNT_CAP + 1).subquery()
-    return rows, db.session.scalar(select(func.count()).select_from(capped)) or 0
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    exact = total <= COUNT_CAP
+    return Page(rows, page=page, per_page=per_page, total=total if exact else max(total, seen + has_next),
+                exact=exact, has_next=has_next)  # fmt: skip
+
+
+def search(event_id: int, args: dict, *, page: int = 1, per_page: int = 50) -> tuple[list[Registration], int]:
+    """(rows of one page, number of matches): the number is exact up to COUNT_CAP, else a lower bound."""
+    found = search_page(event_id, args, page=page, per_page=per_page)
+    return found.items, found.total
+
+
+def registrations_by_id(ids: list[int]) -> dict[int, Registration]:
+    """Registrations by id, in one query (missing ids are left out)."""
+    if not ids:
+        return {}
+    return {r.id: r for r in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))}
 
 
 def counts(event_id: int) -> dict[str, dict[str, int]]:
@@ -223,4 +201,4 @@ def find_participants(event_id: int, text: str, *, limit: int = 20) -> list[Regi
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    return search(event_id, {"q": text}, per_page=limit)[0]
+    return search_page(event_id, {"q": text}, per_page=limit, count=False).items
