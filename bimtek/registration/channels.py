@@ -41,6 +41,9 @@ CHANNELS: dict[str, ChannelPolicy] = {
         ChannelPolicy("manual", window=False, consent=False, approval=False, when_full="ask", questions=True),
         # Invited participants from a spreadsheet: no window, no extra questions, but approval still applies.
         ChannelPolicy("import", window=False, consent=False, approval=True, when_full="waitlist", questions=False),
+        # An agency's PIC nominating a person (bimtek.nominations): the agency's quota holds the seat, the
+        # nomination is the agency's approval, the PIC answers for the person's consent.
+        ChannelPolicy("nomination", window=False, consent=False, approval=False, when_full="refuse", questions=False),
         # At the door: on site, now, with a seat or not at all.
         ChannelPolicy("walkin", window=False, consent=True, approval=False, when_full="refuse", questions=False),
     )

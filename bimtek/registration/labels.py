@@ -22,6 +22,7 @@ SOURCE_LABELS = {
     "form": _l("Formulir pendaftaran"),
     "import": _l("Impor panitia"),
     "walkin": _l("Datang langsung"),
+    "nomination": _l("Nominasi instansi"),
     "zoom_report": _l("Laporan Zoom"),
     "api": _l("API"),
 }

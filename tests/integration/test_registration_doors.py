@@ -42,6 +42,7 @@ def test_policy_table_states_each_channel():
         "manual": (False, False, False, "ask", True),
         "import": (False, False, True, "waitlist", False),
         "walkin": (False, True, False, "refuse", False),
+        "nomination": (False, False, False, "refuse", False),
     }
 
 

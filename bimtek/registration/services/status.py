@@ -71,8 +71,14 @@ def action_for_target(current: str, target: str) -> str:
     return action
 
 
-def transition(reg: Registration, action: str, *, now: datetime | None = None, actor=None, reason: str = "") -> Outcome:
-    """Apply one status action (approve, promote, reject, cancel) if TRANSITIONS allows it; audited; flushes."""
+def transition(
+    reg: Registration, action: str, *, now: datetime | None = None, actor=None, reason: str = "", hand_on: bool = True
+) -> Outcome:
+    """Apply one status action (approve, promote, reject, cancel) if TRANSITIONS allows it; audited; flushes.
+
+    `hand_on=False` keeps a cancelled seat free instead of giving it to the first person waiting (an agency
+    replacing its nominee takes the seat back in the same transaction).
+    """
     if action not in TRANSITIONS:
         raise Invalid("invalid", "Tindakan tidak dikenal.", fields={"action": "Tindakan tidak dikenal."})
     now = now or utcnow()
@@ -103,7 +109,8 @@ def transition(reg: Registration, action: str, *, now: datetime | None = None, a
         db.session.flush()
         if held_seat:
             release_seat(reg.event_id, reg.mode)
-            out.promoted = promote_waitlist(reg.event, reg.mode, now=now)
+            if hand_on:
+                out.promoted = promote_waitlist(reg.event, reg.mode, now=now)
     db.session.flush()
     out.emails.append((reg.id, EMAILS[action]))
     if out.promoted is not None:
