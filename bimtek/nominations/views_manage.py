@@ -131,7 +131,7 @@ def import_sheet(event):
             try:
                 services.clean_agency(raw)
             except DomainError as err:
-                detail = "; ".join(f"{k}: {_(v)}" for k, v in err.fields.items())
+                detail = "; ".join(f"{labels.AGENCY_FIELD_LABELS[k]}: {_(v)}" for k, v in err.fields.items())
                 raise DomainError("invalid", _("Baris %(n)s: %(detail)s", n=number, detail=detail), status=422) from err
         out = services.add_many(event, [raw for _n, raw in rows], user=current_user)
         db.session.commit()
