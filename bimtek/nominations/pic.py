@@ -64,6 +64,8 @@ def person_data(agency: InvitedAgency, raw: dict) -> dict:
     data["institution_type"] = "diskominfo" if "kominfo" in agency.name.lower() else "lainnya"
     if agency.regency_code:
         data["province_code"], data["regency_code"] = agency.province_code, agency.regency_code
+    elif agency.province_code and not data.get("province_code"):
+        data["province_code"] = agency.province_code
     data["consent"] = False
     data["answers"] = {}
     return data

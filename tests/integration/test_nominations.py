@@ -282,3 +282,15 @@ def test_pic_page_and_board_need_the_right_keys(client, app):
     assert client.get(f"/manage/events/{event.id}/nominasi").status_code in (302, 401)
     login(client, other)
     assert client.get(f"/manage/events/{event.id}/nominasi").status_code in (403, 404)
+
+
+def test_demo_upcoming_event_has_invited_agencies(app):
+    from bimtek.demo import seed
+
+    assert seed()
+    db.session.commit()
+    rows = db.session.execute(select(InvitedAgency.name, InvitedAgency.onsite_used, InvitedAgency.online_used)).all()
+    assert len(rows) == 4 and ("Dinas Kominfo Kota Batam", 1, 1) in rows
+    event = db.session.get(Event, db.session.scalar(select(InvitedAgency.event_id)))
+    assert event.intake == "both" and event.starts_at.year >= 2026
+    assert db.session.scalar(select(func.count()).select_from(Nomination)) == 3
