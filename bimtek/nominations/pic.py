@@ -1,9 +1,10 @@
 """The PIC's side: nominate a person against the agency's quota, replace a nominee, upload the surat tugas.
 
 A nomination is one transaction: the guarded UPDATE on the agency's counter (`used + 1 <= quota`) claims a
-quota place, the agency's held seat is handed to the pool and registration's one door (`register`, channel
-"nomination") takes it back for the nominee with the same validation, audit and emails as every door. The
-event row stays locked from the hand-over to the commit, so nobody else can take that seat in between.
+quota place, and registration's one door (`register`, channel "nomination") registers the nominee on the
+seat the agency has held since it was invited, with the same validation, audit and emails as every door.
+Only the agency's own row is locked, so agencies nominate in parallel; the event's seat counter is not
+touched.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def nominate(agency: InvitedAgency, raw: dict, *, now: datetime | None = None, i
         raise Invalid("invalid", NO_QUOTA, fields={"mode": NO_QUOTA})
     if not _claim(agency.id, mode):
         raise Conflict("quota_full", QUOTA_FULL, fields={"mode": QUOTA_FULL})
-    registration.release_seat(event.id, mode)
+    # The agency's seat was taken when it was invited: the "nomination" channel confirms on that held seat.
     reg = registration.register(event, person_data(agency, {**raw, "mode": mode}), channel="nomination", now=now,
                                 ip=ip, actor=f"PIC {agency.name}"[:200])  # fmt: skip
     db.session.add(Nomination(event_id=event.id, agency_id=agency.id, registration_id=reg.id, mode=mode,

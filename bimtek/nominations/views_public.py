@@ -6,7 +6,7 @@ not found (404) through this link, whatever id is typed.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from bimtek.core.time import utcnow
@@ -20,6 +20,19 @@ from bimtek.registration import tasks as registration_tasks
 from bimtek.registration.queries import registrations_by_id, status_label
 
 bp = Blueprint("nominations", __name__)
+
+
+def _rate() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _per_link() -> str:
+    # Counted per private link (every PIC of an office behind one NAT has their own budget); the link itself
+    # is 256 bits, so guessing one is not what a rate limit has to stop.
+    return "nomination:" + str((request.view_args or {}).get("token", ""))[:64]
+
+
+throttle = limiter.limit(_rate, key_func=_per_link, methods=["POST"])
 
 
 def _agency(token: str) -> InvitedAgency:
@@ -67,7 +80,7 @@ def _fail(agency, token, err: DomainError, values: dict, replacing=None):
 
 
 @bp.post("/nominasi/<token>")
-@limiter.limit("60 per minute")
+@throttle
 def nominate(token: str):
     """Nominate one person within the agency's quota, before the deadline."""
     agency = _agency(token)
@@ -84,7 +97,7 @@ def nominate(token: str):
 
 
 @bp.route("/nominasi/<token>/ganti/<int:registration_id>", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@throttle
 def replace(token: str, registration_id: int):
     """Replace one of this agency's nominees with someone else (before the deadline)."""
     agency = _agency(token)
@@ -114,7 +127,7 @@ def _letter_size():
 
 
 @bp.post("/nominasi/<token>/surat-tugas")
-@limiter.limit("20 per minute")
+@throttle
 def upload_letter(token: str):
     """The agency's surat tugas: one PDF for all its nominees."""
     agency = _agency(token)
