@@ -294,3 +294,36 @@ def test_demo_upcoming_event_has_invited_agencies(app):
     event = db.session.get(Event, db.session.scalar(select(InvitedAgency.event_id)))
     assert event.intake == "both" and event.starts_at.year >= 2026
     assert db.session.scalar(select(func.count()).select_from(Nomination)) == 3
+
+
+def test_report_counts_by_agency_on_the_board_and_in_the_export(client):
+    from openpyxl import load_workbook
+
+    from bimtek.attendance.models import EligibilityVerdict
+    from bimtek.certificates.queries import certificates_by_registration
+
+    _org, event = _setup(client)
+    token = _token(_invite(client, event, onsite=1, online=2))
+    _invite(client, event, name="Dinas Kominfo Kabupaten Bintan", email="", region_code="21.01", onsite=0, online=1)
+    for mode in ("onsite", "online"):
+        assert client.post(f"/nominasi/{token}", data=_person(mode=mode)).status_code == 303
+    ids = sorted(db.session.scalars(select(Nomination.registration_id)))
+    # The first nominee is judged present by the attendance rule (read back only through attendance.queries).
+    db.session.add(EligibilityVerdict(event_id=event.id, registration_id=ids[0], eligible=True, reasons=[]))
+    db.session.commit()
+    assert certificates_by_registration(ids) == {}
+    from bimtek.nominations.queries import agency_report
+
+    rows = {r["name"]: r for r in agency_report(_fresh(event.id))}
+    batam, bintan = rows["Dinas Kominfo Kota Batam"], rows["Dinas Kominfo Kabupaten Bintan"]
+    assert [batam[k] for k in ("invited", "nominated", "attended", "certified")] == [3, 2, 1, 0]
+    assert [bintan[k] for k in ("invited", "nominated", "attended", "certified")] == [1, 0, 0, 0]
+    board = client.get(_board(client, event)).get_data(as_text=True)
+    assert "<strong>2</strong> dari 3" in board and "<strong>0</strong> dari 1" in board
+    resp = client.get(f"/manage/events/{event.id}/laporan.xlsx")
+    sheet = load_workbook(io.BytesIO(resp.data))["Nominasi instansi"]
+    assert [c.value for c in sheet[1]] == ["Instansi", "Kuota luring", "Kuota daring", "Dinominasikan", "Hadir",
+                                           "Bersertifikat"]  # fmt: skip
+    assert ["Dinas Kominfo Kota Batam", 1, 2, 2, 1, 0] in [
+        list(r) for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
