@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from werkzeug.utils import secure_filename
 
 from bimtek.core import audit, outbox
-from bimtek.core.time import utcnow
+from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError, Invalid, NotFound
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -76,7 +76,7 @@ def nominate(agency: InvitedAgency, raw: dict, *, now: datetime | None = None, i
     """Nominate one person; Conflict when the quota is used up, 409 after the deadline; flushes."""
     now = now or utcnow()
     event = db.session.get(Event, agency.event_id)
-    refuse_if_closed(event.id, agency, now)
+    refuse_if_closed(event, agency, now)
     mode = str(raw.get("mode") or "")
     if mode not in MODES or agency.quota(mode) == 0:
         raise Invalid("invalid", NO_QUOTA, fields={"mode": NO_QUOTA})
@@ -109,15 +109,18 @@ def replace(agency: InvitedAgency, registration_id: int, raw: dict, *, now: date
     event's waitlist, before the new person takes a place.
     """
     now = now or utcnow()
-    refuse_if_closed(agency.event_id, agency, now)
+    event = db.session.get(Event, agency.event_id)
+    refuse_if_closed(event, agency, now)
     nom = nomination_of(agency, registration_id)
     old = db.session.get(Registration, nom.registration_id)
-    held = old.status == "confirmed"
     if old.status in registration.ACTIVE_STATUSES:
         registration.transition(old, "cancel", now=now, actor=f"PIC {agency.name}"[:200],
                                 reason="Diganti oleh PIC instansi", hand_on=False)  # fmt: skip
-        if held and not registration.take_seat(agency.event_id, old.mode):
-            raise Conflict("full", "Kursi tidak dapat dipindahkan. Hubungi panitia.")
+    # The agency holds its seat again: the one just freed, or (when the nominee had already cancelled and
+    # their seat went back to the event) a free one, if there is one.
+    if not registration.take_seat(event.id, nom.mode):
+        msg = "Kursi kegiatan sudah penuh sehingga peserta ini tidak dapat diganti. Hubungi panitia."
+        raise Conflict("full", msg)
     _unclaim(agency.id, nom.mode)
     nom.replaced_at = now
     db.session.flush()
@@ -142,7 +145,9 @@ def letter_path(agency: InvitedAgency) -> Path | None:
 def save_letter(agency: InvitedAgency, content: bytes, filename: str, *, now: datetime | None = None) -> None:
     """Keep the agency's surat tugas (one PDF for all its nominees; a new upload replaces it); flushes."""
     now = now or utcnow()
-    refuse_if_closed(agency.event_id, agency, now)
+    event = db.session.get(Event, agency.event_id)
+    if now >= as_utc(event.ends_at):  # a letter may still come after the nomination deadline
+        raise DomainError("ended", "Kegiatan sudah selesai.", status=409)
     limit = letter_max_bytes()
     if not content:
         raise Invalid("empty", "Berkas kosong.", fields={"letter": "Berkas kosong."})

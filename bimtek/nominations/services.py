@@ -168,8 +168,7 @@ def _reserve(event: Event, mode: str, n: int) -> None:
 
 
 def _give_back(event: Event, mode: str, n: int) -> None:
-    for _ in range(max(n, 0)):
-        registration.release_seat(event.id, mode)
+    registration.release_seat(event.id, mode, n)
 
 
 def add_agency(event: Event, clean: dict, *, user) -> InvitedAgency:
@@ -221,7 +220,7 @@ def add_many(event: Event, raws: list[dict], *, user) -> dict:
 def update_agency(agency: InvitedAgency, clean: dict, *, user) -> None:
     """Change an agency's name, PIC or quotas; a quota never drops below the people already nominated."""
     event = db.session.get(Event, agency.event_id)
-    locked = db.session.scalar(select(InvitedAgency).where(InvitedAgency.id == agency.id).with_for_update())
+    locked = _locked(agency)
     for mode in MODES:
         new, old = clean[f"{mode}_quota"], locked.quota(mode)
         if new == old:
@@ -243,9 +242,16 @@ def update_agency(agency: InvitedAgency, clean: dict, *, user) -> None:
     db.session.flush()
 
 
+def _locked(agency: InvitedAgency) -> InvitedAgency:
+    """The agency row, locked and re-read (its counters move by UPDATE statements of parallel nominations)."""
+    query = select(InvitedAgency).where(InvitedAgency.id == agency.id).with_for_update()
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
 def remove_agency(agency: InvitedAgency, *, user) -> None:
     """Withdraw an invitation: its unused seats go back to the event; nominees keep their registrations."""
     event = db.session.get(Event, agency.event_id)
+    agency = _locked(agency)
     if agency.released_at is None:
         for mode in MODES:
             _give_back(event, mode, agency.quota(mode) - agency.used(mode))
@@ -326,7 +332,9 @@ def active_nominations(agency_id: int) -> list[Nomination]:
                                    .order_by(Nomination.created_at, Nomination.id)))  # fmt: skip
 
 
-def refuse_if_closed(event_id: int, agency: InvitedAgency, now: datetime) -> None:
-    if agency.released_at is not None or deadline_passed(event_id, now):
+def refuse_if_closed(event: Event, agency: InvitedAgency, now: datetime) -> None:
+    """Nominations end at the deadline, at the release of unused seats, and in any case when the event ends."""
+    ended = now >= as_utc(event.ends_at)
+    if ended or agency.released_at is not None or deadline_passed(event.id, now):
         raise DomainError("deadline_passed", "Batas waktu nominasi sudah lewat. Hubungi panitia bila masih perlu "
                           "mengubah nominasi.", status=409)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from bimtek.core.time import utcnow
+from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError
 from bimtek.events.models import Event
 from bimtek.extensions import db, limiter
@@ -44,6 +44,8 @@ def _agency(token: str) -> InvitedAgency:
 
 def _page(agency: InvitedAgency, token: str, *, values=None, errors=None, replacing=None, status=200):
     event = db.session.get(Event, agency.event_id)
+    now = utcnow()
+    ended = now >= as_utc(event.ends_at)
     settings = services.settings_for(event.id)
     noms = services.active_nominations(agency.id)
     regs = registrations_by_id([n.registration_id for n in noms])
@@ -53,7 +55,8 @@ def _page(agency: InvitedAgency, token: str, *, values=None, errors=None, replac
     values = values or {"mode": modes[0] if len(modes) == 1 else ""}
     return render_template(
         "nominations/pic.html", agency=agency, event=event, token=token, settings=settings, people=people,
-        closed=services.deadline_passed(event.id, utcnow()) or agency.released_at is not None, modes=modes,
+        closed=services.deadline_passed(event.id, now) or agency.released_at is not None or ended, modes=modes,
+        letter_open=not ended,
         labels=labels, values=values, errors=errors or {}, replacing=replacing,
         provinces=regions.provinces() if not agency.regency_code else [],
         regencies={p.code: regions.regencies(p.code) for p in regions.provinces()} if not agency.regency_code else {},

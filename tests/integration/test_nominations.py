@@ -6,10 +6,12 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from bimtek.core.models import AuditLog
+from bimtek.errors import DomainError
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.nominations import services
@@ -327,3 +329,36 @@ def test_report_counts_by_agency_on_the_board_and_in_the_export(client):
     assert ["Dinas Kominfo Kota Batam", 1, 2, 2, 1, 0] in [
         list(r) for r in sheet.iter_rows(min_row=2, values_only=True)
     ]
+
+
+def test_a_nominee_who_cancelled_can_be_replaced_and_letters_come_after_the_deadline(client):
+    _org, event = _setup(client, onsite_capacity=2, online_capacity=0)
+    token = _token(_invite(client, event, onsite=1, online=0))
+    client.post(f"/nominasi/{token}", data=_person(mode="onsite", email="batal@batam.go.id"))
+    old = db.session.scalar(select(Registration).where(Registration.email_key == "batal@batam.go.id"))
+    # The nominee cancels through their own manage link: the seat goes back to the event.
+    assert client.post(f"/r/{old.manage_token}/batal", data={"confirm": "y"}).status_code in (302, 303)
+    assert _fresh(event.id).onsite_taken == 0
+    page = client.get(f"/nominasi/{token}").get_data(as_text=True)
+    assert "Dibatalkan" in page and f"/ganti/{old.id}" in page
+    resp = client.post(f"/nominasi/{token}/ganti/{old.id}", data=_person(mode="onsite", email="ganti@batam.go.id"))
+    assert resp.status_code == 303, resp.data[-2000:]
+    assert _fresh(event.id).onsite_taken == 1
+    assert db.session.scalar(select(InvitedAgency.onsite_used)) == 1
+
+    past = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    client.post(_board(client, event) + "/pengaturan", data={"intake": "nomination", "deadline": past})
+    assert client.post(f"/nominasi/{token}/ganti/{old.id}", data=_person(mode="onsite")).status_code == 404
+    ok = client.post(f"/nominasi/{token}/surat-tugas", data={"letter": (io.BytesIO(b"%PDF-1.7 late"), "st.pdf")})
+    assert ok.status_code == 303  # the names are closed, the letter may still come
+
+
+def test_nominations_end_with_the_event_even_without_a_deadline(client):
+    _org, event = _setup(client, intake="open", deadline="")
+    agency = _invite(client, event)
+    from bimtek.nominations import pic
+
+    with pytest.raises(DomainError) as err:
+        pic.nominate(agency, _person(mode="onsite"), now=datetime(2031, 1, 1, tzinfo=UTC))
+    assert err.value.code == "deadline_passed" and err.value.status == 409
+    db.session.rollback()
