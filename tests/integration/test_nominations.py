@@ -116,9 +116,13 @@ def test_nomination_after_the_deadline_is_refused_clearly(client):
     assert resp.status_code == 409
     assert "Batas waktu nominasi sudah lewat" in resp.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
-    client.set_cookie("bimtek_lang", "en")
-    page = client.get(f"/nominasi/{token}?lang=en")
-    assert page.status_code == 200
+    client.get("/lang/en")
+    page = client.get(f"/nominasi/{token}").get_data(as_text=True)
+    assert "Nominated participants" in page and "The nomination deadline has passed." in page
+    refused = client.post(f"/nominasi/{token}", data=_person(mode="onsite")).get_data(as_text=True)
+    assert "The nomination deadline has passed. Contact the organizer" in refused
+    board = client.get(_board(client, event)).get_data(as_text=True)
+    assert "Invited agencies" in board and "Release unused seats now" in board and "Instansi yang diundang" not in board
 
 
 def test_a_pic_cannot_see_or_change_another_agencys_nominees(client):
