@@ -33,8 +33,12 @@ def register(app: Flask) -> None:
         event = db.session.get(Event, event_id)
         if event is None:
             raise click.ClickException("Kegiatan tidak ditemukan.")
+        from bimtek.registration.tasks import email_registration
+
         out = services.release_unused(event, actor="cli")
         db.session.commit()
+        for registration_id in out["promoted_ids"]:
+            email_registration(registration_id, "promoted")
         click.echo(
             f"luring {out['onsite']}, daring {out['online']} kursi dilepas; {out['promoted']} dari daftar tunggu"
         )

@@ -26,7 +26,6 @@ from bimtek.extensions import db
 from bimtek.nominations.models import INTAKES, InvitedAgency, Nomination, NominationSettings
 from bimtek.reference import regions
 from bimtek.registration import services as registration
-from bimtek.registration import tasks as registration_tasks
 from bimtek.registration.phone import PhoneError, normalize_phone
 
 MODES = ("onsite", "online")
@@ -282,11 +281,15 @@ def laggards(event_id: int) -> list[InvitedAgency]:
 def release_unused(event: Event, *, now: datetime | None = None, actor=None) -> dict:
     """Hand every agency's unused seats back to the event, open the public form, and seat waiting people.
 
+    Returns the seats released per mode and the ids of the people seated from the waitlist (the caller
+    emails them after its commit).
+
     Each agency row is claimed by one guarded UPDATE (released_at IS NULL), so a nomination racing the
     release either lands before it (and counts as used) or is refused after it.
     """
     now = now or utcnow()
     released = {"onsite": 0, "online": 0, "promoted": 0}
+    promoted_ids: list[int] = []
     ids = [a.id for a in agencies(event.id)]
     for agency_id in ids:
         claimed = db.session.execute(
@@ -312,11 +315,11 @@ def release_unused(event: Event, *, now: datetime | None = None, actor=None) -> 
             promoted = registration.promote_waitlist(event, mode, now=now)
             if promoted is None:
                 break
-            released["promoted"] += 1
-            registration_tasks.email_registration(promoted.id, "promoted")
+            promoted_ids.append(promoted.id)
+    released["promoted"] = len(promoted_ids)
     audit.record("nomination.release", event, actor=actor or "system", event_id=event.id, details=released)
     db.session.flush()
-    return released
+    return {**released, "promoted_ids": promoted_ids}
 
 
 def due_for_release(now: datetime) -> list[int]:

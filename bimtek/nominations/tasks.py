@@ -10,6 +10,7 @@ from bimtek.core.time import utcnow
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.jobs import _in_app, huey, task
+from bimtek.registration.tasks import email_registration
 
 log = logging.getLogger("bimtek.nominations")
 
@@ -35,8 +36,10 @@ def release_due(now=None) -> list[int]:
     done = []
     for event_id in services.due_for_release(now):
         event = db.session.get(Event, event_id)
-        services.release_unused(event, now=now, actor="system")
+        out = services.release_unused(event, now=now, actor="system")
         db.session.commit()
+        for registration_id in out["promoted_ids"]:
+            email_registration(registration_id, "promoted")
         done.append(event_id)
     if done:
         log.info("Released unused nomination seats of %d event(s)", len(done))

@@ -15,6 +15,7 @@ from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 from bimtek.nominations import forms, labels, notify, pic, queries, services, sheet, tasks
 from bimtek.reference import regions
+from bimtek.registration import tasks as registration_tasks
 from bimtek.registration.phone import format_phone
 
 bp = Blueprint("nominations_manage", __name__)
@@ -230,6 +231,8 @@ def release(event):
     """Hand every unused quota seat back to open registration now."""
     out = services.release_unused(event, actor=current_user)
     db.session.commit()
+    for registration_id in out["promoted_ids"]:
+        registration_tasks.email_registration(registration_id, "promoted")
     flash(_("%(onsite)s kursi luring dan %(online)s kursi daring dilepas ke pendaftaran umum.", **out), "success")
     return _back()
 

@@ -183,8 +183,10 @@ def test_released_seats_appear_in_open_registration(client):
         db.session.scalar(select(Registration.status).where(Registration.email_key == "tunggu@x.go.id")) == "waitlisted"
     )
 
+    clear_outbox()
     resp = client.post(_board(client, event) + "/lepas")
     assert resp.status_code == 303
+    assert [m.to for m in outbox()] == [["tunggu@x.go.id"]] and "Anda mendapat kursi" in outbox()[0].subject
     db.session.expire_all()
     assert (
         db.session.scalar(select(Registration.status).where(Registration.email_key == "tunggu@x.go.id")) == "confirmed"
@@ -366,3 +368,15 @@ def test_nominations_end_with_the_event_even_without_a_deadline(client):
         pic.nominate(agency, _person(mode="onsite"), now=datetime(2031, 1, 1, tzinfo=UTC))
     assert err.value.code == "deadline_passed" and err.value.status == 409
     db.session.rollback()
+
+
+def test_cli_reports_and_releases(client, runner):
+    _org, event = _setup(client, onsite_capacity=4, online_capacity=0, intake="nomination")
+    token = _token(_invite(client, event, onsite=3, online=0))
+    client.post(f"/nominasi/{token}", data=_person(mode="onsite"))
+    out = runner.invoke(args=["nominations", "report", str(event.id)])
+    assert out.exit_code == 0 and "Dinas Kominfo Kota Batam\t3\t1\t0\t0" in out.output
+    out = runner.invoke(args=["nominations", "release", str(event.id)])
+    assert out.exit_code == 0 and "luring 2" in out.output
+    assert _fresh(event.id).onsite_taken == 1 and _fresh(event.id).intake == "both"
+    assert runner.invoke(args=["nominations", "release", "999999"]).exit_code != 0
