@@ -103,7 +103,10 @@ def test_pic_invited_by_email_nominates_within_quota(client):
     assert "Dinas Kominfo Kota Batam" in board and "<strong>1</strong> dari 3" in board
     # A nomination-only event keeps its public form closed.
     assert "registration/closed" not in board
-    assert client.post(f"/e/{event.slug}/daftar", data=form_data()).status_code == 409
+    closed = client.post(f"/e/{event.slug}/daftar", data=form_data())
+    assert closed.status_code == 409
+    assert "dinominasikan oleh instansi yang diundang panitia" in closed.get_data(as_text=True)
+    assert "dinominasikan oleh instansi yang diundang panitia" in client.get(f"/e/{event.slug}").get_data(as_text=True)
 
 
 def test_nomination_after_the_deadline_is_refused_clearly(client):
