@@ -379,7 +379,18 @@ def test_cli_reports_and_releases(client, runner):
     client.post(f"/nominasi/{token}", data=_person(mode="onsite"))
     out = runner.invoke(args=["nominations", "report", str(event.id)])
     assert out.exit_code == 0 and "Dinas Kominfo Kota Batam\t3\t1\t0\t0" in out.output
+    clear_outbox()
+    out = runner.invoke(args=["nominations", "remind", str(event.id)])  # the job body, outside any request
+    assert out.exit_code == 0 and "1 reminder(s) sent" in out.output
+    assert [m.to for m in outbox()] == [["pic@batam.go.id"]] and "http://localhost/nominasi/" in outbox()[0].body
     out = runner.invoke(args=["nominations", "release", str(event.id)])
     assert out.exit_code == 0 and "luring 2" in out.output
     assert _fresh(event.id).onsite_taken == 1 and _fresh(event.id).intake == "both"
     assert runner.invoke(args=["nominations", "release", "999999"]).exit_code != 0
+
+
+def test_the_deadline_release_runs_in_the_consumer_schedule():
+    from bimtek.jobs import huey
+    from bimtek.nominations import tasks
+
+    assert tasks.release_due_nominations.task_class in huey._registry._periodic_tasks
