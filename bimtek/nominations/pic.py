@@ -78,6 +78,8 @@ def nominate(agency: InvitedAgency, raw: dict, *, now: datetime | None = None, i
     event = db.session.get(Event, agency.event_id)
     refuse_if_closed(event, agency, now)
     mode = str(raw.get("mode") or "")
+    if not mode:
+        raise Invalid("invalid", "Pilih cara mengikuti.", fields={"mode": "Pilih cara mengikuti."})
     if mode not in MODES or agency.quota(mode) == 0:
         raise Invalid("invalid", NO_QUOTA, fields={"mode": NO_QUOTA})
     if not _claim(agency.id, mode):

@@ -92,6 +92,8 @@ def test_pic_invited_by_email_nominates_within_quota(client):
     db.session.expire_all()
     assert _fresh(event.id).onsite_taken == 1  # the held seat became the nominee's
 
+    no_mode = client.post(link, data=_person(mode=""))
+    assert no_mode.status_code == 422 and "Pilih cara mengikuti." in no_mode.get_data(as_text=True)
     full = client.post(link, data=_person(mode="onsite"))
     assert full.status_code == 409
     assert "Kuota instansi Anda untuk cara mengikuti ini sudah terpakai semua." in full.get_data(as_text=True)
@@ -157,6 +159,7 @@ def test_replace_a_nominee_keeps_the_seat_with_the_agency(client):
         db.session.scalar(select(Registration.status).where(Registration.email_key == "umum2@x.go.id")) == "waitlisted"
     )
 
+    assert "Kuota instansi Anda sudah terpakai semua." in client.get(f"/nominasi/{token}").get_data(as_text=True)
     assert client.get(f"/nominasi/{token}/ganti/{old.id}").status_code == 200
     resp = client.post(f"/nominasi/{token}/ganti/{old.id}", data=_person(mode="onsite", email="baru@batam.go.id"))
     assert resp.status_code == 303, resp.data[:500]
