@@ -97,3 +97,43 @@ def test_two_pics_and_open_registration_at_once_never_oversell(make_app):
             select(func.count()).select_from(Registration).where(Registration.status == "confirmed")
         )
         assert confirmed == 8 == db.session.get(Event, event_id).onsite_taken
+
+
+def test_release_racing_nominations_keeps_every_seat_accounted_for(make_app):
+    from tests.factories import login
+
+    app = make_app(**POOL)
+    with app.app_context():
+        organizer = make_user("organizer")
+        event = make_event(organizer, onsite_capacity=6, online_capacity=0)
+        services.configure(event, "both", datetime(2030, 8, 20, tzinfo=UTC), True, user="test")
+        token = _agency(event, "Dinas Kominfo Kota Batam", onsite=5)
+        event_id = event.id
+        staff = app.test_client()
+        login(staff, organizer)
+        db.session.remove()
+    barrier = threading.Barrier(11)
+
+    def nominate(i):
+        client = app.test_client()
+        barrier.wait()
+        return client.post(f"/nominasi/{token}", data=_person(200 + i)).status_code
+
+    def release():
+        barrier.wait()
+        return staff.post(f"/manage/events/{event_id}/nominasi/lepas").status_code
+
+    with ThreadPoolExecutor(max_workers=11) as pool:
+        futures = [pool.submit(nominate, i) for i in range(10)] + [pool.submit(release)]
+        codes = [f.result() for f in futures]
+    assert codes[-1] == 303 and set(codes[:-1]) <= {303, 409}
+    accepted = codes[:-1].count(303)
+    assert accepted <= 5
+    with app.app_context():
+        agency = db.session.scalar(select(InvitedAgency))
+        assert agency.released_at is not None and agency.onsite_used == accepted
+        confirmed = db.session.scalar(
+            select(func.count()).select_from(Registration).where(Registration.status == "confirmed")
+        )
+        # Every held seat is either a nominee's or back with the event: nothing is lost, nothing oversold.
+        assert confirmed == accepted == db.session.get(Event, event_id).onsite_taken
