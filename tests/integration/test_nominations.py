@@ -94,6 +94,12 @@ def test_pic_invited_by_email_nominates_within_quota(client):
 
     no_mode = client.post(link, data=_person(mode=""))
     assert no_mode.status_code == 422 and "Pilih cara mengikuti." in no_mode.get_data(as_text=True)
+    # The nominee's own page: their manage link as today, but the mode is the agency's to set.
+    manage = client.get(f"/r/{reg.manage_token}").get_data(as_text=True)
+    assert f'action="/r/{reg.manage_token}/mode"' not in manage
+    switched = client.post(f"/r/{reg.manage_token}/mode", data={"mode": "online"}, follow_redirects=True)
+    assert "diatur oleh PIC instansi" in switched.get_data(as_text=True)
+    assert db.session.scalar(select(Registration.mode).where(Registration.id == reg.id)) == "onsite"
     full = client.post(link, data=_person(mode="onsite"))
     assert full.status_code == 409
     assert "Kuota instansi Anda untuk cara mengikuti ini sudah terpakai semua." in full.get_data(as_text=True)

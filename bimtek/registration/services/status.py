@@ -18,6 +18,7 @@ from bimtek.core.time import utcnow
 from bimtek.errors import Conflict, DomainError, Invalid
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.registration.channels import CHANNELS
 from bimtek.registration.models import Registration
 from bimtek.registration.services.register import new_ticket_id
 from bimtek.registration.services.seats import release_seat, take_seat
@@ -162,6 +163,15 @@ def cancel_registration(
     return transition(reg, "cancel", now=now, actor=actor, reason=reason).promoted
 
 
+HELD_MODE = "Cara mengikuti peserta yang dinominasikan instansi diatur oleh PIC instansi tersebut."
+
+
+def seat_is_held(reg: Registration) -> bool:
+    """Whether the seat belongs to someone else's quota (an agency's nominee): its mode is not the person's to change."""
+    rule = CHANNELS.get(reg.source)
+    return rule is not None and rule.held
+
+
 def switch_mode(reg: Registration, mode: str, *, now: datetime | None = None, actor=None) -> Registration | None:
     """Move a registration to the other mode, seat first; returns whoever got the freed seat.
 
@@ -173,6 +183,8 @@ def switch_mode(reg: Registration, mode: str, *, now: datetime | None = None, ac
     event = reg.event
     if reg.status not in ACTIVE_STATUSES:
         raise DomainError("inactive", "Pendaftaran ini sudah tidak aktif.", status=409)
+    if seat_is_held(reg):
+        raise DomainError("held_seat", HELD_MODE, status=409)
     if mode not in event.modes or mode == reg.mode:
         raise Invalid("invalid", "Pilih cara mengikuti yang lain.", fields={"mode": "Pilih cara mengikuti yang lain."})
     old, promoted = reg.mode, None
