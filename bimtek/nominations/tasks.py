@@ -28,6 +28,19 @@ def remind_agencies(event_id: int) -> int:
     return sent
 
 
+@task(retries=1, retry_delay=30)
+def invite_agencies(event_id: int) -> int:
+    """Email the invitation to every agency of an event that has an email and was not invited yet."""
+    from bimtek.nominations import notify, services
+
+    sent = 0
+    for agency in services.agencies(event_id):
+        if agency.invited_at is None and agency.pic_email and notify.send_pic_email(agency, "invite"):
+            sent += 1
+        db.session.commit()
+    return sent
+
+
 def release_due(now=None) -> list[int]:
     """Release the unused seats of every event whose nomination deadline has passed; one commit per event."""
     from bimtek.nominations import services

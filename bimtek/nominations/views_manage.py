@@ -203,13 +203,10 @@ def new_link(event, agency_id: int):
 @login_required
 @event_view("manage")
 def invite_all(event):
-    """Email the invitation to every agency with an email that has not been invited yet."""
-    sent = 0
-    for agency in services.agencies(event.id):
-        if agency.invited_at is None and agency.pic_email and notify.send_pic_email(agency, "invite"):
-            sent += 1
-    db.session.commit()
-    flash(_("Undangan dikirim ke %(n)s instansi.", n=sent), "success")
+    """Email the invitation to every agency with an email that has not been invited yet (sent by the consumer)."""
+    count = sum(1 for a in services.agencies(event.id) if a.invited_at is None and a.pic_email)
+    tasks.invite_agencies(event.id)
+    flash(_("Undangan untuk %(n)s instansi sedang dikirim.", n=count), "success")
     return _back("#agencies")
 
 
