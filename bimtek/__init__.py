@@ -28,6 +28,7 @@ FEATURES = (
     "reports",
     "learning",
     "materials",
+    "nominations",
     "reminders",
 )
 
@@ -107,6 +108,8 @@ def _page_blueprints() -> list:
     from bimtek.learning.views_public import bp as learning
     from bimtek.materials.views_manage import bp as materials_manage
     from bimtek.materials.views_public import bp as materials
+    from bimtek.nominations.views_manage import bp as nominations_manage
+    from bimtek.nominations.views_public import bp as nominations
     from bimtek.organizers.views_manage import bp as organizers
     from bimtek.registration.blueprint import bp as registration
     from bimtek.reminders.views_manage import bp as reminders_manage
@@ -114,7 +117,8 @@ def _page_blueprints() -> list:
 
     return [
         accounts, events, organizers, registration, checkin, attendance, certificates, certificates_manage,
-        evaluation, reports, learning, learning_manage, materials, materials_manage, reminders_manage,
+        evaluation, reports, learning, learning_manage, materials, materials_manage, nominations,
+        nominations_manage, reminders_manage,
     ]  # fmt: skip
 
 
@@ -140,11 +144,13 @@ def _cli_groups() -> list:
     from bimtek.certificates import cli as certificates
     from bimtek.events import cli as events
     from bimtek.learning import cli as learning
+    from bimtek.nominations import cli as nominations
     from bimtek.registration import cli as registration
     from bimtek.reminders import cli as reminders
     from bimtek.reports import cli as reports
 
-    groups = (accounts, events, registration, attendance, certificates, reports, learning, reminders, documents, core)
+    groups = (accounts, events, registration, attendance, certificates, reports, learning, nominations, reminders,
+              documents, core)  # fmt: skip
     return [m.register for m in groups]
 
 

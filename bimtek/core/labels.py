@@ -52,6 +52,7 @@ LABELS: dict[str, dict] = {
         "form": _("Formulir pendaftaran"),
         "import": _("Impor panitia"),
         "walkin": _("Datang langsung"),
+        "nomination": _("Nominasi instansi"),
         "zoom_report": _("Laporan Zoom"),
         "api": _("API"),
     },
@@ -233,6 +234,21 @@ LABELS: dict[str, dict] = {
         "never": _("Tidak dibagikan"),
     },
     "material_kind": {"file": _("Berkas"), "link": _("Tautan video")},
+    # Nominations
+    "event_intake": {
+        "open": _("Terbuka (formulir pendaftaran umum)"),
+        "nomination": _("Hanya melalui nominasi instansi"),
+        "both": _("Terbuka dan melalui nominasi instansi"),
+    },
+    "agency_field": {
+        "name": _("Instansi"),
+        "onsite_quota": _("Kuota luring"),
+        "online_quota": _("Kuota daring"),
+        "pic_name": _("Nama PIC"),
+        "pic_email": _("Email PIC"),
+        "pic_phone": _("WhatsApp PIC"),
+        "region_code": _("Kode wilayah"),
+    },
     # Reminders
     "reminder_kind": {
         "ticket": _("Tiket dan tautan pribadi (pendaftaran diterima)"),

@@ -47,6 +47,9 @@ class Event(db.Model):
     zoom_meeting_id: Mapped[str] = mapped_column(String(40), default="")
     zoom_passcode: Mapped[str] = mapped_column(String(40), default="")
     approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who may take a seat: "open" (anyone through the form), "nomination" (only agencies' PICs, see
+    # bimtek.nominations) or "both". Set by the nominations feature; the public form follows it.
+    intake: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     jp_minutes: Mapped[int] = mapped_column(Integer, default=45)
     # The organizer profile (kop, logo, signatories) its documents print; owned by bimtek.organizers.
@@ -87,7 +90,7 @@ class Event(db.Model):
 
     def registration_open(self, now: datetime) -> bool:
         """Whether the public can register at `now`."""
-        if self.status != "published":
+        if self.status != "published" or self.intake == "nomination":
             return False
         opens, closes = as_utc(self.registration_opens_at), as_utc(self.registration_closes_at)
         if opens and now < opens:

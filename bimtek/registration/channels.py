@@ -22,6 +22,8 @@ class ChannelPolicy:
     when_full: what happens when the mode has no seat: "waitlist" (always), "ask" (only if the person
                agreed to wait, else refused) or "refuse" (nothing is kept: the caller rolls back).
     questions: the organizer's extra form questions are asked (and validated).
+    held:      the caller already holds the seat (an agency's quota, taken when it was invited): the
+               registration is confirmed without taking another one.
     """
 
     source: str
@@ -30,6 +32,7 @@ class ChannelPolicy:
     approval: bool
     when_full: str
     questions: bool
+    held: bool = False
 
 
 CHANNELS: dict[str, ChannelPolicy] = {
@@ -41,6 +44,11 @@ CHANNELS: dict[str, ChannelPolicy] = {
         ChannelPolicy("manual", window=False, consent=False, approval=False, when_full="ask", questions=True),
         # Invited participants from a spreadsheet: no window, no extra questions, but approval still applies.
         ChannelPolicy("import", window=False, consent=False, approval=True, when_full="waitlist", questions=False),
+        # An agency's PIC nominating a person (bimtek.nominations): the agency's quota holds the seat, the
+        # nomination is the agency's approval, the PIC answers for the person's consent.
+        ChannelPolicy(
+            "nomination", window=False, consent=False, approval=False, when_full="refuse", questions=False, held=True
+        ),
         # At the door: on site, now, with a seat or not at all.
         ChannelPolicy("walkin", window=False, consent=True, approval=False, when_full="refuse", questions=False),
     )

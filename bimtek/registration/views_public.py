@@ -240,7 +240,8 @@ def manage(token: str):
     return render_template(
         "registration/manage.html", reg=reg, event=event, new=request.args.get("baru") == "1",
         ticket=services.ticket_text(reg), show_zoom=reg.mode == "online" and reg.status == "confirmed",
-        active=reg.status in services.ACTIVE_STATUSES, other_modes=[m for m in event.modes if m != reg.mode],
+        active=reg.status in services.ACTIVE_STATUSES,
+        other_modes=[] if services.seat_is_held(reg) else [m for m in event.modes if m != reg.mode],
         open_request=open_request,
         nip_display=format_nip(reg.nip) if reg.nip else "", phone_display=format_phone(reg.phone) if reg.phone else "",
         province=province, regency=regency, questions=services.event_questions(event.id), errors={},

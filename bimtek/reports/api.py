@@ -75,6 +75,11 @@ openapi.schema(
             "online_minutes": _maybe,
             "eligibility": _maybe,
             "certificates": _maybe,
+            "nominations": {"type": "array", "description": "Per invited agency (empty without nominations)",
+                            "items": {"type": "object", "properties": {
+                                k: {"type": "string" if k == "name" else "integer"} for k in (
+                                    "agency_id", "name", "invited", "onsite_quota", "online_quota", "nominated",
+                                    "attended", "certified")}}},
         },
     },
 )  # fmt: skip

@@ -19,6 +19,7 @@ from bimtek.evaluation import queries as evaluation
 from bimtek.events.models import Event, EventSession
 from bimtek.extensions import db
 from bimtek.i18n import to_zone
+from bimtek.nominations import queries as nominations
 from bimtek.reference import regions
 from bimtek.registration.models import INSTITUTION_TYPES, STATUSES, Registration
 from bimtek.reports import outcomes
@@ -150,6 +151,7 @@ def event_report(event: Event, *, comment_limit: int | None = COMMENT_LIMIT) -> 
     report["certificates"] = certificates_summary(event)
     report["learning"] = outcomes.learning_section(event)
     report["materials"] = outcomes.materials_section(event)
+    report["nominations"] = nominations.agency_report(event)
     report["summary"] = {
         "registrations": total,
         "confirmed": confirmed,

@@ -136,6 +136,11 @@ def event_workbook(report: dict, responses: dict | None = None) -> bytes:
     )
     _sheet(wb, "Kehadiran", ["Uraian", "Nilai"], att, [44, 18])
     _learning_sheets(wb, report.get("learning"), report.get("materials"))
+    if report.get("nominations"):
+        rows = [[r["name"], r["onsite_quota"], r["online_quota"], r["nominated"], r["attended"], r["certified"]]
+                for r in report["nominations"]]  # fmt: skip
+        _sheet(wb, "Nominasi instansi", ["Instansi", "Kuota luring", "Kuota daring", "Dinominasikan", "Hadir",
+               "Bersertifikat"], rows, [44, 14, 14, 16, 10, 14])  # fmt: skip
     if responses is not None:
         rows = [[r[0], r[1], _label("mode_short", r[2]), *r[3:]] for r in responses["rows"]]
         _sheet(wb, "Evaluasi - jawaban", responses["header"], rows, [6, 20, 10] + [18] * (len(responses["header"]) - 3))

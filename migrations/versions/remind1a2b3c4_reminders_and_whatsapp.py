@@ -1,7 +1,7 @@
 """reminders and whatsapp
 
 Revision ID: remind1a2b3c4
-Revises: lw15e1f2a3b4
+Revises: nomin1a2b3c4d
 Create Date: 2026-12-06 08:00:42.514508
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'remind1a2b3c4'
-down_revision = 'lw15e1f2a3b4'
+down_revision = 'nomin1a2b3c4d'
 branch_labels = None
 depends_on = None
 

@@ -36,12 +36,14 @@ def _import(client, event, csv_text=IMPORT_CSV):
 
 def test_policy_table_states_each_channel():
     rows = {name: (p.window, p.consent, p.approval, p.when_full, p.questions) for name, p in CHANNELS.items()}
+    assert [name for name, p in CHANNELS.items() if p.held] == ["nomination"]
     assert rows == {
         "form": (True, True, True, "ask", True),
         "api": (True, True, True, "waitlist", True),
         "manual": (False, False, False, "ask", True),
         "import": (False, False, True, "waitlist", False),
         "walkin": (False, True, False, "refuse", False),
+        "nomination": (False, False, False, "refuse", False),
     }
 
 

@@ -58,6 +58,7 @@ from bimtek.registration.services.status import (
     promote,
     promote_waitlist,
     reject,
+    seat_is_held,
     switch_mode,
     transition,
 )
@@ -85,6 +86,6 @@ __all__ = [
     "clean_answers", "close_data_request", "counts", "create_registration", "delete_question", "event_questions",
     "find_duplicate", "find_participants", "find_registered", "lock", "my_data", "new_ticket_id", "promote",
     "promote_waitlist", "register", "register_many", "registrations_by_email", "reissue_ticket", "reject", "release_seat",
-    "request_deletion", "search", "search_conditions", "search_page", "staff_update", "switch_mode", "take_seat", "take_seats",
+    "request_deletion", "search", "search_conditions", "search_page", "seat_is_held", "staff_update", "switch_mode", "take_seat", "take_seats",
     "ticket_text", "transition", "update_name", "validate_participant",
 ]  # fmt: skip

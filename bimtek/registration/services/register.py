@@ -132,7 +132,9 @@ def _insert_one(event, data, rule: ChannelPolicy, *, now, ip, actor, accept_wait
         db.session.flush()
         return reg
     # The seat comes last: the event row stays locked only from this statement to the commit.
-    if take_seats(event.id, reg.mode, 1):
+    if rule.held:
+        reg.status, reg.confirmed_at = "confirmed", now
+    elif take_seats(event.id, reg.mode, 1):
         reg.status, reg.confirmed_at = "confirmed", now
     elif rule.when_full == "refuse":
         raise Conflict("full", WALKIN_FULL)

@@ -54,12 +54,14 @@ def take_seat(event_id: int, mode: str) -> bool:
     return take_seats(event_id, mode, 1) == 1
 
 
-def release_seat(event_id: int, mode: str) -> None:
-    """Give one seat of a mode back."""
+def release_seat(event_id: int, mode: str, n: int = 1) -> None:
+    """Give one seat (or `n` seats, e.g. an agency's unused quota) of a mode back."""
+    if n < 1:
+        return
     col, _cap = _columns(mode)
     db.session.execute(
         update(Event)
-        .where(Event.id == event_id, col > 0)
-        .values({col: col - 1})
+        .where(Event.id == event_id, col >= n)
+        .values({col: col - n})
         .execution_options(synchronize_session=False)
     )

@@ -18,6 +18,7 @@ from bimtek.core.time import utcnow
 from bimtek.errors import Conflict, DomainError, Invalid
 from bimtek.events.models import Event
 from bimtek.extensions import db
+from bimtek.registration.channels import CHANNELS
 from bimtek.registration.models import Registration
 from bimtek.registration.services.register import new_ticket_id
 from bimtek.registration.services.seats import release_seat, take_seat
@@ -71,8 +72,14 @@ def action_for_target(current: str, target: str) -> str:
     return action
 
 
-def transition(reg: Registration, action: str, *, now: datetime | None = None, actor=None, reason: str = "") -> Outcome:
-    """Apply one status action (approve, promote, reject, cancel) if TRANSITIONS allows it; audited; flushes."""
+def transition(
+    reg: Registration, action: str, *, now: datetime | None = None, actor=None, reason: str = "", hand_on: bool = True
+) -> Outcome:
+    """Apply one status action (approve, promote, reject, cancel) if TRANSITIONS allows it; audited; flushes.
+
+    `hand_on=False` keeps a cancelled seat free instead of giving it to the first person waiting (an agency
+    replacing its nominee takes the seat back in the same transaction).
+    """
     if action not in TRANSITIONS:
         raise Invalid("invalid", "Tindakan tidak dikenal.", fields={"action": "Tindakan tidak dikenal."})
     now = now or utcnow()
@@ -103,7 +110,8 @@ def transition(reg: Registration, action: str, *, now: datetime | None = None, a
         db.session.flush()
         if held_seat:
             release_seat(reg.event_id, reg.mode)
-            out.promoted = promote_waitlist(reg.event, reg.mode, now=now)
+            if hand_on:
+                out.promoted = promote_waitlist(reg.event, reg.mode, now=now)
     db.session.flush()
     out.emails.append((reg.id, EMAILS[action]))
     if out.promoted is not None:
@@ -155,6 +163,15 @@ def cancel_registration(
     return transition(reg, "cancel", now=now, actor=actor, reason=reason).promoted
 
 
+HELD_MODE = "Cara mengikuti peserta yang dinominasikan instansi diatur oleh PIC instansi tersebut."
+
+
+def seat_is_held(reg: Registration) -> bool:
+    """Whether the seat belongs to someone else's quota (an agency's nominee): its mode is not the person's to change."""
+    rule = CHANNELS.get(reg.source)
+    return rule is not None and rule.held
+
+
 def switch_mode(reg: Registration, mode: str, *, now: datetime | None = None, actor=None) -> Registration | None:
     """Move a registration to the other mode, seat first; returns whoever got the freed seat.
 
@@ -166,6 +183,8 @@ def switch_mode(reg: Registration, mode: str, *, now: datetime | None = None, ac
     event = reg.event
     if reg.status not in ACTIVE_STATUSES:
         raise DomainError("inactive", "Pendaftaran ini sudah tidak aktif.", status=409)
+    if seat_is_held(reg):
+        raise DomainError("held_seat", HELD_MODE, status=409)
     if mode not in event.modes or mode == reg.mode:
         raise Invalid("invalid", "Pilih cara mengikuti yang lain.", fields={"mode": "Pilih cara mengikuti yang lain."})
     old, promoted = reg.mode, None
