@@ -16,6 +16,7 @@ from bimtek.attendance import services
 from bimtek.attendance.blueprint import bp, scoped
 from bimtek.attendance.forms import ReviewLinkForm
 from bimtek.attendance.models import ZoomImportRow
+from bimtek.core.pages import Page
 from bimtek.errors import DomainError
 from bimtek.events.models import Event
 from bimtek.extensions import db
@@ -65,8 +66,8 @@ def review(event):
         )
         return html, status
     everyone = services.identities(event.id)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    groups = everyone[(page - 1) * PER_PAGE : page * PER_PAGE]
+    found = Page.of_list(everyone, page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
+    groups = found.items
     known = services.remembered(event.id, groups)
     ids = sorted({i for g in groups for i in g.candidate_ids} | set(known.values()))
     people = registration_queries.registrations_by_id(ids)
@@ -74,9 +75,9 @@ def review(event):
         "attendance/review.html",
         event=event,
         groups=groups,
+        found=found,
         total=len(everyone),
-        page=page,
-        per_page=PER_PAGE,
+        page=found.page,
         known=known,
         people=people,
         sessions=sorted(event.sessions, key=lambda s: (s.starts_at, s.id)),

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bimtek.accounts.access import event_view
+from bimtek.core.pages import Page
 from bimtek.errors import DomainError
 from bimtek.extensions import db
 from bimtek.i18n import format_datetime_long
@@ -106,8 +107,8 @@ def whatsapp_list(event):
     only_open = request.args.get("belum") == "1"
     if only_open:
         people = [p for p in people if p["id"] not in ticked]
-    page = _page_number()
-    shown = people[(page - 1) * PER_PAGE : page * PER_PAGE]
+    found = Page.of_list(people, page=_page_number(), per_page=PER_PAGE)
+    shown = found.items
     common, pattern = services.event_values(chosen, ctx), services.link_pattern(chosen)
     rows = []
     for person in shown:
@@ -119,7 +120,7 @@ def whatsapp_list(event):
         rows.append({"id": person["id"], "name": person["full_name"], "phone": phone, "link": link, "text": text})
     return render_template(
         "reminders/whatsapp.html", event=event, items=items, chosen=chosen, rows=rows, ticked=ticked,
-        auto=services.auto_wa(chosen), total=len(people), page=page, per_page=PER_PAGE, only_open=only_open,
+        auto=services.auto_wa(chosen), total=len(people), found=found, page=found.page, only_open=only_open,
         sessions={s.id: s.title for s in event.sessions},
     )  # fmt: skip
 
