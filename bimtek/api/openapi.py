@@ -38,8 +38,13 @@ def component(cls: type[Schema]) -> type[Schema]:
 
 
 def _name(schema) -> str:
+    """EventSchema -> "Event"; a feature's inner part (_SummarySchema in reports) -> "ReportsSummary"."""
     cls = schema if isinstance(schema, type) else type(schema)
-    return cls.__name__.removesuffix("Schema")
+    name = cls.__name__.removesuffix("Schema")
+    if name.startswith("_"):
+        feature = cls.__module__.split(".")[1] if cls.__module__.startswith("bimtek.") else ""
+        name = feature.capitalize() + name[1:]
+    return name
 
 
 Shape = type[Schema] | Schema | dict | None
@@ -138,8 +143,6 @@ def build(app: Flask | None = None) -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name, cls in COMPONENTS.items():
         spec.components.schema(name, schema=cls)
-    for name, body in LEGACY_SCHEMAS.items():
-        spec.components.schema(name, component=body)
     if app is not None:
         paths: dict[str, dict] = {}
         for rule in app.url_map.iter_rules():
@@ -151,8 +154,6 @@ def build(app: Flask | None = None) -> dict:
             path, params = _path(rule.rule[len("/api/v1") :])
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 paths.setdefault(path, {})[method.lower()] = op.render(params)
-        for path, ops in LEGACY_PATHS.items():
-            paths.setdefault(path, {}).update(ops)
         for path in sorted(paths):
             spec.path(path=path, operations=paths[path])
     doc = spec.to_dict()
@@ -169,36 +170,6 @@ def _declared_order(doc: dict, spec: APISpec) -> None:
         if cls is not None and "required" in body:
             order = [f.data_key or n for n, f in cls._declared_fields.items()]
             body["required"] = sorted(body["required"], key=order.index)
-
-
-# --- hand-written documents still to convert (removed once every feature declares its shapes) ---
-LEGACY_PATHS: dict[str, dict] = {}
-LEGACY_SCHEMAS: dict[str, dict] = {}
-
-
-def document(path: str, method: str, spec: dict) -> None:
-    LEGACY_PATHS.setdefault(path, {})[method.lower()] = spec
-
-
-def schema(name: str, spec: dict) -> None:
-    LEGACY_SCHEMAS[name] = spec
-
-
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def list_of(name: str) -> dict:
-    return {"type": "object", "properties": {"items": {"type": "array", "items": ref(name)}, "total": {"type": "integer"},
-            "page": {"type": "integer"}, "per_page": {"type": "integer"}}}  # fmt: skip
-
-
-def json_response(description: str, schema_: dict | None = None) -> dict:
-    return {"description": description, **({"content": {"application/json": {"schema": schema_}}} if schema_ else {})}
-
-
-def errors(*codes: int) -> dict:
-    return {str(c): json_response(ERROR_TEXT[c], ref("Error")) for c in codes}
 
 
 def init_app(app: Flask) -> None:

@@ -101,11 +101,12 @@ def _instance(schema: type[Schema], many: bool) -> Schema:
     return inst
 
 
-def dump(schema: type[Schema], obj, *, many: bool = False, tz: str | None = None):
-    """`obj` (or a list of them with many=True) as the JSON of `schema`; LocalMoment fields in zone `tz`."""
-    if tz is None:
+def dump(schema: type[Schema], obj, *, many: bool = False, tz: str | None = None, **context):
+    """`obj` (or a list of them with many=True) as the JSON of `schema`; LocalMoment fields in zone `tz`.
+    Other keyword arguments are what the schema's Method fields read with ``Context.get()`` (e.g. now)."""
+    if tz is None and not context:
         return _instance(schema, many).dump(obj)
-    with Context({"tz": tz}):
+    with Context({"tz": tz, **context}):
         return _instance(schema, many).dump(obj)
 
 

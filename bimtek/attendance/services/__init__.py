@@ -16,7 +16,6 @@ from bimtek.attendance.services.review import (
     link_row,
     pending_count,
     review_queue,
-    review_row_json,
 )
 from bimtek.attendance.services.zoom_reports import (
     INLINE_CONFIRM_ROWS,
@@ -30,7 +29,6 @@ from bimtek.attendance.services.zoom_reports import (
     confirm_import,
     enqueue_confirm,
     import_job,
-    import_json,
     name_links,
     previews,
     session_groups,
@@ -55,7 +53,6 @@ __all__ = [
     "dismiss_row",
     "erase_registration_traces",
     "import_job",
-    "import_json",
     "link_row",
     "name_links",
     "pending_count",
@@ -63,7 +60,6 @@ __all__ = [
     "purge_zoom_reports",
     "refresh_verdicts",
     "review_queue",
-    "review_row_json",
     "session_groups",
     "start_confirm",
     "upload_report",

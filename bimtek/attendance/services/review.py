@@ -125,21 +125,3 @@ def dismiss_row(row: ZoomImportRow, *, user=None, now: datetime | None = None) -
     row.status, row.resolved_by_id, row.resolved_at = "dismissed", getattr(user, "id", None), now or utcnow()
     audit.record("attendance.zoom_row_dismissed", row, event_id=row.event_id, actor=user)
     db.session.flush()
-
-
-def review_row_json(row: ZoomImportRow) -> dict:
-    """A review-queue row as the API shows it."""
-    return {
-        "id": row.id,
-        "session_id": row.session_id,
-        "import_id": row.import_id,
-        "display_name": row.display_name,
-        "original_name": row.original_name,
-        "email": row.email,
-        "match_kind": row.match_kind,
-        "candidate_ids": row.candidate_ids,
-        "minutes": row.minutes,
-        "rows": len(row.line_nos or []),
-        "status": row.status,
-        "registration_id": row.registration_id,
-    }
