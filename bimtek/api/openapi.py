@@ -61,6 +61,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     body: Shape = None
     body_required: bool = True
+    body_media: dict | None = None  # other request media types, e.g. a multipart upload
     query: Iterable[dict] = ()
     public: bool = False
     description: str | None = None
@@ -74,7 +75,9 @@ class Operation:
         params = [*path_params, *self.query]
         if params:
             out["parameters"] = params
-        if self.body is not None:
+        if self.body_media is not None:
+            out["requestBody"] = {"required": self.body_required, "content": self.body_media}
+        elif self.body is not None:
             out["requestBody"] = {
                 "required": self.body_required,
                 "content": {"application/json": {"schema": self.body}},

@@ -131,7 +131,9 @@ def compile_dump(schema: type[Schema]) -> Callable[[object], dict]:
             plain_keys.append(key)
             plain_attrs.append(field.attribute or name)
         else:
-            computed.append((key, lambda obj, f=field, n=name: f.serialize(n, obj)))
+            # The field's own conversion of the attribute (Field.serialize without its missing-value lookups).
+            get = attrgetter(field.attribute or name)
+            computed.append((key, lambda obj, f=field, n=name, get=get: f._serialize(get(obj), n, obj)))
     getter = attrgetter(*plain_attrs) if len(plain_attrs) > 1 else None
     single = plain_attrs[0] if len(plain_attrs) == 1 else None
     keys = tuple(plain_keys)

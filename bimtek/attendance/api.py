@@ -48,7 +48,7 @@ def _scoped(model, event, object_id: int):
 
 @api_bp.post("/events/<int:event_id>/sessions/<int:session_id>/zoom-imports")
 @operation("Upload a Zoom participants report (CSV) for a session: preview, nothing credited yet", status=201,
-           response=ZoomImportSchema, response_text="Import", body=UploadSchema, description=_ZOOM,
+           response=ZoomImportSchema, response_text="Import", body_media=_UPLOAD, description=_ZOOM,
            responses={"200": {"description": "The same file was uploaded before",
                               "content": {"application/json": {"schema": ZoomImportSchema}}}},
            errors=(401, 403, 404, 422))  # fmt: skip
@@ -68,7 +68,7 @@ def upload_zoom_report(event, session_id: int):
 
 @api_bp.post("/events/<int:event_id>/zoom-imports")
 @operation("Upload one Zoom report for the whole event: a preview for every session it covers", status=201,
-           response=ZoomImportsSchema, response_text="Previews", body=UploadSchema, description=_ZOOM,
+           response=ZoomImportsSchema, response_text="Previews", body_media=_UPLOAD, description=_ZOOM,
            errors=(401, 403, 404, 422))  # fmt: skip
 @token_required
 @event_view("manage")
@@ -252,7 +252,8 @@ def put_rule(event):
     rule = verdicts.save_rule(event, json_body(), user=acting_user())
     summary = verdicts.compute_verdicts(event, user=acting_user())
     db.session.commit()
-    return jsonify(dump(RuleSavedSchema, {**verdicts.rule_json(rule), "summary": summary}))
+    # RuleSavedSchema: the rule, and the verdicts computed with it.
+    return jsonify({**verdicts.rule_json(rule), "summary": dump(VerdictSummarySchema, summary)})
 
 
 @api_bp.post("/events/<int:event_id>/verdicts")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, jsonify
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from bimtek.accounts.access import acting_user, event_view, visible_event_ids
@@ -127,16 +128,16 @@ def copy_event_api(event):
     for name in ("starts_on", "title", "slug"):
         value = body.get(name)
         if value is not None and not isinstance(value, str):
-            errors[name] = "Harus berupa teks."
+            errors[name] = _("Harus berupa teks.")
         values[name] = value if isinstance(value, str) else ""
     starts_on = None
     if values["starts_on"].strip():
         try:
             starts_on = date.fromisoformat(values["starts_on"].strip())
         except ValueError:
-            errors["starts_on"] = "Tanggal harus berformat TTTT-BB-HH (mis. 2026-08-25)."
+            errors["starts_on"] = _("Tanggal harus berformat TTTT-BB-HH (mis. 2026-08-25).")
     if errors:
-        raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields=errors)
+        raise Invalid("invalid", _("Periksa kembali isian yang ditandai."), fields=errors)
     copy = copy_event(event, starts_on=starts_on, title=values["title"], slug=values["slug"], user=acting_user())
     db.session.commit()
     return jsonify(event_json(copy)), 201

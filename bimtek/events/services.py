@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.accounts import services as accounts
@@ -150,11 +151,11 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def check_slug(slug: str) -> None:
     """Invalid unless ``slug`` can name a new event's public address: a-z, 0-9 and hyphens, and still free."""
     if len(slug) > 80 or not _SLUG.fullmatch(slug):
-        raise Invalid("invalid", "Periksa kembali isian yang ditandai.",
-                      fields={"slug": "Hanya huruf kecil, angka dan tanda hubung (maks. 80 karakter)."})  # fmt: skip
+        raise Invalid("invalid", _("Periksa kembali isian yang ditandai."),
+                      fields={"slug": _("Hanya huruf kecil, angka dan tanda hubung (maks. 80 karakter).")})  # fmt: skip
     if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
-        raise Invalid("invalid", "Periksa kembali isian yang ditandai.",
-                      fields={"slug": "Alamat ini sudah dipakai kegiatan lain."})  # fmt: skip
+        raise Invalid("invalid", _("Periksa kembali isian yang ditandai."),
+                      fields={"slug": _("Alamat ini sudah dipakai kegiatan lain.")})  # fmt: skip
 
 
 def create_event(raw: dict, *, user) -> Event:
