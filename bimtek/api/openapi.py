@@ -27,14 +27,8 @@ ERROR_TEXT = {
     422: "Invalid fields",
     429: "Too many requests",
 }
-# Shapes that are no operation's direct answer but are part of the contract (listed by name).
+# Shapes listed by name even without an app (every other one is reached from an operation).
 COMPONENTS: dict[str, type[Schema]] = {"Error": ErrorSchema}
-
-
-def component(cls: type[Schema]) -> type[Schema]:
-    """Class decorator: list a schema in components.schemas even before a route refers to it."""
-    COMPONENTS[_name(cls)] = cls
-    return cls
 
 
 def _name(schema) -> str:
@@ -62,7 +56,7 @@ class Operation:
     body: Shape = None
     body_required: bool = True
     body_media: dict | None = None  # other request media types, e.g. a multipart upload
-    query: Iterable[dict] = ()
+    query: Iterable[dict] = ()  # parameters besides the path's: query strings, headers
     public: bool = False
     description: str | None = None
     content_type: str = "application/json"
@@ -124,7 +118,7 @@ _CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 def _path(rule: str) -> tuple[str, list[dict]]:
-    """ "/events/<int:event_id>" -> ("/events/{event_id}", [its path parameter])."""
+    """A Flask rule in OpenAPI form with its path parameters: /events/<int:event_id> -> /events/{event_id}."""
     params = [
         {"name": name, "in": "path", "required": True,
          "schema": {"type": "integer" if conv == "int" else "number" if conv == "float" else "string"}}

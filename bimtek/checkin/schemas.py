@@ -189,6 +189,7 @@ class CheckInSearchSchema(ApiSchema):
 class WalkInSchema(RegistrationInputSchema):
     """Registration fields as for the registration form (mode is always onsite), plus where they came in."""
 
+    mode = fields.String(validate=validate.OneOf(["onsite"]), metadata={"description": "Always onsite"})
     session_id = fields.Integer(allow_none=True)
     gate = fields.String(validate=validate.Length(max=60))
     device = fields.String(validate=validate.Length(max=100))
