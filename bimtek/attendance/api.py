@@ -7,18 +7,36 @@ from flask import abort, current_app, jsonify, request
 
 from bimtek.accounts.access import acting_user, event_view, object_view, public
 from bimtek.api.base import api_bp, json_body, token_required
-from bimtek.attendance import (
-    api_docs,  # noqa: F401 (declares these routes in the OpenAPI document)
-    presensi,
-    services,
-    verdicts,
-    webhooks,
-)
+from bimtek.api.openapi import operation, query
+from bimtek.api.schemas import dump, page_of
+from bimtek.attendance import presensi, services, verdicts, webhooks
 from bimtek.attendance.models import ZoomImport, ZoomImportRow
+from bimtek.attendance.schemas import (
+    AttendanceMatrixSchema,
+    ConfirmedCountSchema,
+    EligibilityRuleSchema,
+    LinkSchema,
+    NotComputed,
+    OverrideSchema,
+    PresensiInputSchema,
+    PresensiRecordSchema,
+    RuleSavedSchema,
+    UploadSchema,
+    VerdictSchema,
+    VerdictSummarySchema,
+    WebhookResultSchema,
+    ZoomImportSchema,
+    ZoomImportsSchema,
+    ZoomImportSummarySchema,
+    ZoomReviewRowSchema,
+)
 from bimtek.errors import Invalid
 from bimtek.events.models import EventSession
 from bimtek.extensions import db, limiter
 from bimtek.registration.models import Registration
+
+_UPLOAD = {"multipart/form-data": {"schema": UploadSchema}, "text/csv": {"schema": {"type": "string"}}}
+_ZOOM = "Zoom's participants report (CSV), as the multipart field file or as a text/csv body"
 
 
 def _scoped(model, event, object_id: int):
@@ -29,6 +47,11 @@ def _scoped(model, event, object_id: int):
 
 
 @api_bp.post("/events/<int:event_id>/sessions/<int:session_id>/zoom-imports")
+@operation("Upload a Zoom participants report (CSV) for a session: preview, nothing credited yet", status=201,
+           response=ZoomImportSchema, response_text="Import", body_media=_UPLOAD, description=_ZOOM,
+           responses={"200": {"description": "The same file was uploaded before",
+                              "content": {"application/json": {"schema": ZoomImportSchema}}}},
+           errors=(401, 403, 404, 422))  # fmt: skip
 @token_required
 @event_view("manage")
 def upload_zoom_report(event, session_id: int):
@@ -40,10 +63,13 @@ def upload_zoom_report(event, session_id: int):
         event, session, upload.filename if upload else "laporan-zoom.csv", data, user=acting_user()
     )
     db.session.commit()
-    return jsonify({**services.import_json(imp), "created": created}), 201 if created else 200
+    return jsonify({**dump(ZoomImportSchema, imp), "created": created}), 201 if created else 200
 
 
 @api_bp.post("/events/<int:event_id>/zoom-imports")
+@operation("Upload one Zoom report for the whole event: a preview for every session it covers", status=201,
+           response=ZoomImportsSchema, response_text="Previews", body_media=_UPLOAD, description=_ZOOM,
+           errors=(401, 403, 404, 422))  # fmt: skip
 @token_required
 @event_view("manage")
 def upload_zoom_report_all_sessions(event):
@@ -54,11 +80,13 @@ def upload_zoom_report_all_sessions(event):
         event, upload.filename if upload else "laporan-zoom.csv", data, user=acting_user()
     )
     db.session.commit()
-    items = [{**services.import_json(imp, with_groups=False), "created": created} for imp, created in results]
+    items = [{**dump(ZoomImportSummarySchema, imp), "created": created} for imp, created in results]
     return jsonify({"items": items, "skipped_session_ids": [s.id for s in skipped]}), 201
 
 
 @api_bp.post("/events/<int:event_id>/zoom-imports/confirm")
+@operation("Confirm every preview of the event", response=ConfirmedCountSchema, response_text="Count",
+           errors=(401, 403, 404))  # fmt: skip
 @token_required
 @event_view("manage")
 def confirm_all_zoom_imports(event):
@@ -69,14 +97,22 @@ def confirm_all_zoom_imports(event):
 
 
 @api_bp.get("/events/<int:event_id>/zoom-imports/<int:import_id>")
+@operation(
+    "Get a Zoom import (preview or result)", response=ZoomImportSchema, response_text="Import", errors=(401, 403, 404)
+)
 @token_required
 @event_view("manage")
 def get_zoom_import(event, import_id: int):
     """One import: its preview or result."""
-    return jsonify(services.import_json(_scoped(ZoomImport, event, import_id)))
+    return jsonify(dump(ZoomImportSchema, _scoped(ZoomImport, event, import_id)))
 
 
 @api_bp.post("/events/<int:event_id>/zoom-imports/<int:import_id>/confirm")
+@operation("Confirm a previewed import (idempotent: changed=false the second time)", response=ZoomImportSummarySchema,
+           response_text="Import", errors=(401, 403, 404),
+           description="Reports above ZOOM_INLINE_CONFIRM_ROWS rows are stored by the job consumer: 202 with job_id.",
+           responses={"202": {"description": "Queued",
+                              "content": {"application/json": {"schema": ZoomImportSummarySchema}}}})  # fmt: skip
 @token_required
 @event_view("manage")
 def confirm_zoom_import(event, import_id: int):
@@ -87,12 +123,15 @@ def confirm_zoom_import(event, import_id: int):
     )
     db.session.commit()
     if isinstance(result, bool):
-        return jsonify({**services.import_json(imp, with_groups=False), "changed": result})
+        return jsonify({**dump(ZoomImportSummarySchema, imp), "changed": result})
     services.enqueue_confirm(result, user=acting_user())
-    return jsonify({**services.import_json(imp, with_groups=False), "changed": None, "job_id": result.id}), 202
+    return jsonify({**dump(ZoomImportSummarySchema, imp), "changed": None, "job_id": result.id}), 202
 
 
 @api_bp.get("/events/<int:event_id>/zoom-review")
+@operation("The review queue of Zoom names that matched no exact key", response=page_of(ZoomReviewRowSchema),
+           response_text="Rows", errors=(400, 401, 403, 404),
+           query=[query("status", {"type": "string", "enum": ["pending", "linked", "dismissed"]})])  # fmt: skip
 @token_required
 @event_view("manage")
 def list_review(event):
@@ -100,11 +139,13 @@ def list_review(event):
     status = request.args.get("status", "pending")
     if status not in ("pending", "linked", "dismissed"):
         raise Invalid("invalid", "status harus pending, linked atau dismissed.", status=400)
-    items = [services.review_row_json(r) for r in services.review_queue(event.id, status)]
+    items = dump(ZoomReviewRowSchema, services.review_queue(event.id, status), many=True)
     return jsonify({"items": items, "total": len(items), "page": 1, "per_page": max(1, len(items))})
 
 
 @api_bp.post("/events/<int:event_id>/zoom-review/<int:row_id>/link")
+@operation("Link a review row to a registration (remembered for the event's other sessions)", body=LinkSchema,
+           response=ZoomReviewRowSchema, response_text="Linked", errors=(400, 401, 403, 404, 409, 422))  # fmt: skip
 @token_required
 @event_view("manage")
 def link_review(event, row_id: int):
@@ -113,10 +154,11 @@ def link_review(event, row_id: int):
     body = json_body()
     count = services.link_row(row, body.get("registration_id"), user=acting_user())
     db.session.commit()
-    return jsonify({**services.review_row_json(row), "linked_rows": count})
+    return jsonify({**dump(ZoomReviewRowSchema, row), "linked_rows": count})
 
 
 @api_bp.post("/events/<int:event_id>/zoom-review/<int:row_id>/dismiss")
+@operation("Dismiss a review row", response=ZoomReviewRowSchema, response_text="Dismissed", errors=(401, 403, 404, 409))
 @token_required
 @event_view("manage")
 def dismiss_review(event, row_id: int):
@@ -124,10 +166,17 @@ def dismiss_review(event, row_id: int):
     row = _scoped(ZoomImportRow, event, row_id)
     services.dismiss_row(row, user=acting_user())
     db.session.commit()
-    return jsonify(services.review_row_json(row))
+    return jsonify(dump(ZoomReviewRowSchema, row))
 
 
 @api_bp.post("/zoom/webhook/<int:event_id>")
+@operation("Zoom webhook (public: verified by x-zm-signature HMAC over the raw body, no bearer token)", public=True,
+           description="Handles endpoint.url_validation and meeting/webinar participant_joined/participant_left. "
+           "Requests older than 5 minutes are refused; retries of one delivery are counted once.",
+           query=[{"name": "x-zm-signature", "in": "header", "required": True, "schema": {"type": "string"}},
+                  {"name": "x-zm-request-timestamp", "in": "header", "required": True, "schema": {"type": "string"}}],
+           body={"type": "object"}, response=WebhookResultSchema,
+           response_text="Recorded, duplicate, ignored, or the URL validation answer", errors=(400, 401, 404))  # fmt: skip
 @public
 def zoom_webhook(event_id: int):
     """Zoom's webhook endpoint: authenticated by Zoom's HMAC signature over the raw body, not a token."""
@@ -147,6 +196,11 @@ def _presensi_key() -> str:
 
 
 @api_bp.post("/presensi")
+@operation("Submit a presensi code (public: identified by the participant's private manage token; rate limited)",
+           public=True, body=PresensiInputSchema, status=201, response=PresensiRecordSchema, response_text="Recorded",
+           responses={"200": {"description": "Already recorded for this window",
+                              "content": {"application/json": {"schema": PresensiRecordSchema}}}},
+           errors=(400, 404, 422, 429))  # fmt: skip
 @limiter.limit(_presensi_rate, key_func=_presensi_key)
 def submit_presensi():
     """A participant's app submits the code on screen with the private manage token."""
@@ -156,18 +210,15 @@ def submit_presensi():
     code = body.get("code")
     record, created = presensi.submit_code(reg, code if isinstance(code, str) else "", method="api")
     db.session.commit()
-    return jsonify(
-        {
-            "registration_id": reg.id,
-            "session_id": record.session_id,
-            "window_id": record.window_id,
-            "recorded_at": record.recorded_at.isoformat(),
-            "created": created,
-        }
-    ), 201 if created else 200
+    return jsonify({**dump(PresensiRecordSchema, record), "created": created}), 201 if created else 200
 
 
 @api_bp.get("/events/<int:event_id>/attendance/matrix")
+@operation("Attendance matrix: participants × sessions", response=AttendanceMatrixSchema, response_text="Matrix",
+           errors=(401, 403, 404), query=[
+               query("mode", {"type": "string", "enum": ["onsite", "online"]}),
+               query("verdict", {"type": "string", "enum": list(verdicts.FILTERS)}),
+               query("q", {"type": "string"})])  # fmt: skip
 @token_required
 @event_view("manage")
 def attendance_matrix(event):
@@ -179,10 +230,11 @@ def attendance_matrix(event):
         verdict_filter=verdict if verdict in verdicts.FILTERS else "all",
         query=request.args.get("q", "")[:100],
     )
-    return jsonify(verdicts.matrix_json(event, rows))
+    return jsonify(dump(AttendanceMatrixSchema, {"sessions": event.sessions, "items": rows}))
 
 
 @api_bp.get("/events/<int:event_id>/eligibility-rule")
+@operation("Get the eligibility rule", response=EligibilityRuleSchema, response_text="Rule", errors=(401, 403, 404))
 @token_required
 @event_view("manage")
 def get_rule(event):
@@ -191,6 +243,8 @@ def get_rule(event):
 
 
 @api_bp.put("/events/<int:event_id>/eligibility-rule")
+@operation("Set the eligibility rule and evaluate everyone again", body=EligibilityRuleSchema, response=RuleSavedSchema,
+           response_text="Rule", errors=(400, 401, 403, 404, 422))  # fmt: skip
 @token_required
 @event_view("manage")
 def put_rule(event):
@@ -198,28 +252,34 @@ def put_rule(event):
     rule = verdicts.save_rule(event, json_body(), user=acting_user())
     summary = verdicts.compute_verdicts(event, user=acting_user())
     db.session.commit()
-    return jsonify({**verdicts.rule_json(rule), "summary": summary})
+    # RuleSavedSchema: the rule, and the verdicts computed with it.
+    return jsonify({**verdicts.rule_json(rule), "summary": dump(VerdictSummarySchema, summary)})
 
 
 @api_bp.post("/events/<int:event_id>/verdicts")
+@operation("Evaluate every confirmed participant and store verdicts", response=VerdictSummarySchema,
+           response_text="Summary", errors=(401, 403, 404))  # fmt: skip
 @token_required
 @event_view("manage")
 def compute_verdicts(event):
     """Evaluate every confirmed participant now and store the verdicts."""
     summary = verdicts.compute_verdicts(event, user=acting_user())
     db.session.commit()
-    return jsonify(summary)
+    return jsonify(dump(VerdictSummarySchema, summary))
 
 
 @api_bp.get("/registrations/<int:registration_id>/verdict")
+@operation("A registration's eligibility verdict with reasons", response=VerdictSchema, errors=(401, 403, 404))
 @token_required
 @object_view(Registration, "registration_id", "manage")
 def get_verdict(obj):
     """One registration's verdict with its reasons."""
-    return jsonify(verdicts.verdict_json(verdicts.verdict_for(obj.id), obj.id))
+    return jsonify(dump(VerdictSchema, verdicts.verdict_for(obj.id) or NotComputed(obj.id)))
 
 
 @api_bp.post("/registrations/<int:registration_id>/verdict/override")
+@operation("Override a verdict (eligible true/false) or clear it (null); reason required; audited",
+           body=OverrideSchema, response=VerdictSchema, errors=(400, 401, 403, 404, 422))  # fmt: skip
 @token_required
 @object_view(Registration, "registration_id", "manage")
 def override_verdict(obj):
@@ -231,4 +291,4 @@ def override_verdict(obj):
     reason = body.get("reason")
     verdict = verdicts.override_verdict(obj, decision, reason if isinstance(reason, str) else "", user=acting_user())
     db.session.commit()
-    return jsonify(verdicts.verdict_json(verdict))
+    return jsonify(dump(VerdictSchema, verdict))

@@ -98,18 +98,11 @@ def save_rule(event: Event, raw: dict, *, user=None) -> EligibilityRule:
 
 
 def rule_json(rule: EligibilityRule | None) -> dict:
-    """A rule as the API shows it."""
-    if rule is None:
-        return {}
-    return {
-        "min_session_percent": rule.min_session_percent,
-        "min_sessions": rule.min_sessions,
-        "min_total_jp": rule.min_total_jp,
-        "require_presensi_windows": rule.require_presensi_windows,
-        "require_evaluation": rule.require_evaluation,
-        "require_post_test_pass": bool(rule.require_post_test_pass),
-        "jp_minutes": rule.jp_minutes,
-    }
+    """A rule as the API shows it (EligibilityRuleSchema), {} when none is set."""
+    from bimtek.api.schemas import dump
+    from bimtek.attendance.schemas import EligibilityRuleSchema
+
+    return dump(EligibilityRuleSchema, rule) if rule is not None else {}
 
 
 @dataclass(slots=True)
@@ -355,24 +348,6 @@ def override_verdict(
     return verdict
 
 
-def verdict_json(verdict: EligibilityVerdict | None, registration_id: int | None = None) -> dict:
-    """A verdict as the API shows it."""
-    if verdict is None:
-        return {"registration_id": registration_id, "computed": False}
-    return {
-        "registration_id": verdict.registration_id,
-        "computed": True,
-        "eligible": verdict.eligible,
-        "final": verdict.final,
-        "reasons": verdict.reasons,
-        "details": verdict.details,
-        "computed_at": as_utc(verdict.computed_at).isoformat(),
-        "override": verdict.override,
-        "override_reason": verdict.override_reason,
-        "override_by": verdict.override_by,
-    }
-
-
 # --- the attendance matrix ------------------------------------------------------------------------------
 
 
@@ -429,20 +404,3 @@ def matrix(event: Event, *, mode: str = "", verdict_filter: str = "all", query: 
             }
         out.append(MatrixRow(reg, cells, verdicts.get(reg.id)))
     return out
-
-
-def matrix_json(event: Event, rows: list[MatrixRow]) -> dict:
-    """The matrix as the API shows it."""
-    return {
-        "sessions": [{"id": s.id, "title": s.title} for s in event.sessions],
-        "items": [
-            {
-                "registration_id": row.registration.id,
-                "name": row.registration.full_name,
-                "mode": row.registration.mode,
-                "cells": {str(k): v for k, v in row.cells.items()},
-                "verdict": verdict_json(row.verdict, row.registration.id),
-            }
-            for row in rows
-        ],
-    }

@@ -19,11 +19,27 @@ from wtforms import ValidationError
 from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
 from bimtek.accounts.models import EventStaff
 from bimtek.api.base import api_bp, json_body, page_response, paginate, token_required
-from bimtek.checkin import (
-    api_docs,  # noqa: F401 (declares these routes in the OpenAPI document)
-    services,
-)
+from bimtek.api.openapi import PAGING, operation, query
+from bimtek.api.schemas import Context, dump, page_of
+from bimtek.checkin import services
 from bimtek.checkin.models import CheckIn
+from bimtek.checkin.schemas import (
+    REASONS,
+    CheckInBatchResultSchema,
+    CheckInBatchSchema,
+    CheckInPersonSchema,
+    CheckInRequestSchema,
+    CheckInResultSchema,
+    CheckInSchema,
+    CheckInSearchSchema,
+    CheckInStatsSchema,
+    CheckInSyncSchema,
+    FirstCheckInSchema,
+    UndoSchema,
+    WalkInSchema,
+    admission_fields,
+    person_json,
+)
 from bimtek.checkin.services import MAX_BATCH
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError, Invalid, error_json
@@ -128,25 +144,35 @@ def _scan(event: Event, item: dict, *, source: str, now: datetime) -> services.A
 
 
 def _ok(event: Event, adm: services.Admission) -> dict:
-    return {
-        "status": "ok",
-        "registration": services.registration_json(adm.registration),
-        "checkin": services.admission_json(adm, event.timezone),
-    }
+    """CheckInResultSchema, status ok (the hot path: the person and the admit through their compiled dumps)."""
+    with Context({"tz": event.timezone}):
+        return {"status": "ok", "registration": person_json(adm.registration), "checkin": admission_fields(adm)}
 
 
-def _refusal(err: DomainError) -> dict:
+def _refusal(event: Event, err: DomainError) -> dict:
+    """CheckInResultSchema, status error: the reason, and who and the earlier admit when known."""
     body = {"status": "error", "reason": err.code, "message": err.message}
     if isinstance(err, services.CheckInError):
         if err.registration is not None:
-            body["registration"] = services.registration_json(err.registration)
+            body["registration"] = person_json(err.registration)
         if err.first is not None:
-            body["first_checkin"] = err.first
+            body["first_checkin"] = dump(FirstCheckInSchema, err.first, tz=event.timezone)
     body.update(err.extra)
     return body
 
 
 @api_bp.post("/checkins")
+@operation("Check a ticket in", body=CheckInRequestSchema, status=201, response_text="Checked in",
+           response=CheckInResultSchema, errors=(401, 403, 422), description=(
+               "Bearer token, or the scanner page's session cookie with an X-CSRFToken header. 200 answers are "
+               "refusals: " + ", ".join(REASONS) + " (already_checked_in carries first_checkin)."),
+           responses={
+               "200": {"description": "Refused: status error with a reason (no check-in recorded)",
+                       "content": {"application/json": {"schema": CheckInResultSchema}}},
+               "400": {"description": "malformed ticket text or body",
+                       "content": {"application/json": {"schema": CheckInResultSchema}}},
+               "404": {"description": "invalid: unknown, re-issued or forged ticket",
+                       "content": {"application/json": {"schema": CheckInResultSchema}}}})  # fmt: skip
 @staff_auth
 def create_checkin():
     """Check a ticket (QR text or registration code) in; refusals carry a reason code."""
@@ -156,8 +182,9 @@ def create_checkin():
     try:
         adm = _scan(event, body, source=body.get("source") if body.get("source") == "manual" else "scan", now=now)
     except services.CheckInError as err:
+        # Build the answer before the rollback, which expires what the refusal shows.
+        refusal = _refusal(event, err)
         db.session.rollback()
-        refusal = _refusal(err)
         if err.status != 200:
             refusal.update(error=err.code, fields={})
         return jsonify(refusal), err.status
@@ -168,6 +195,11 @@ def create_checkin():
 
 
 @api_bp.post("/checkins/batch")
+@operation("Upload scans made offline", body=CheckInBatchSchema, response=CheckInBatchResultSchema,
+           response_text="One result per item", errors=(400, 401, 403), description=(
+               f"At most {MAX_BATCH} items; each is answered on its own. Items keep their nonce, so a resend never "
+               "duplicates. Late uploads are flagged; a second device's offline admit of the same ticket is kept "
+               "and flagged (flagged: true)."))  # fmt: skip
 @staff_auth
 def create_checkin_batch():
     """Upload scans made offline; each item is answered on its own and a resend never duplicates."""
@@ -186,7 +218,7 @@ def create_checkin_batch():
             adm = _scan(event, item, source="offline", now=now)
             results.append({"nonce": item.get("nonce"), **_ok(event, adm)})
         except DomainError as err:
-            results.append({"nonce": item.get("nonce"), **_refusal(err)})
+            results.append({"nonce": item.get("nonce"), **_refusal(event, err)})
     db.session.commit()
     return jsonify({"received_at": now.isoformat(), "results": results})
 
@@ -197,6 +229,9 @@ def _slot_arg(event: Event):
 
 
 @api_bp.get("/events/<int:event_id>/checkins")
+@operation("Check-in log", response=page_of(CheckInSchema), response_text="Log rows", errors=(401, 403, 404, 422),
+           query=(query("slot", {"type": "string"}, "s<session id> or d<YYYY-MM-DD>"),
+                  query("flagged", {"type": "boolean"}), *PAGING))  # fmt: skip
 @staff_auth
 @event_view("checkin")
 def list_checkins(event):
@@ -204,35 +239,51 @@ def list_checkins(event):
     found = paginate(
         services.log_query(event, slot=_slot_arg(event), flagged=request.args.get("flagged") in ("1", "true"))
     )
-    return page_response(found, [services.checkin_json(r, event.timezone) for r in found.items])
+    return page_response(found, dump(CheckInSchema, found.items, many=True, tz=event.timezone))
 
 
 @api_bp.get("/events/<int:event_id>/checkins/stats")
+@operation(
+    "Check-in counts",
+    response=CheckInStatsSchema,
+    errors=(401, 403, 404),
+    response_text="Counts per session/day and mode, arrivals per 15 minutes",
+)
 @staff_auth
 @event_view("checkin")
 def checkin_stats(event):
     """Admitted per session/day and mode, arrivals over time, flagged rows."""
-    return jsonify(services.stats(event))
+    return jsonify(dump(CheckInStatsSchema, services.stats(event)))
 
 
 @api_bp.get("/events/<int:event_id>/checkin-sync")
+@operation("Offline scanner data", response=CheckInSyncSchema, response_text="Sync data", errors=(401, 403, 404),
+           description="The event's Ed25519 public key (base64 of the raw 32 bytes), usable tickets, refused "
+           "(cancelled, unconfirmed) tickets and current admits.")  # fmt: skip
 @staff_auth
 @event_view("checkin")
 def checkin_sync(event):
     """Data for offline scanning: public key, usable and refused tickets, current admits."""
-    return jsonify(services.sync_data(event))
+    return jsonify(dump(CheckInSyncSchema, services.sync_data(event)))
 
 
 @api_bp.get("/events/<int:event_id>/checkin-search")
+@operation("Find a registration at the desk", response=CheckInSearchSchema, response_text="Matches (at most 20)",
+           query=[query("q", {"type": "string"}, "registration code, part of a name or of an instansi",
+                        required=True)], errors=(401, 403, 404))  # fmt: skip
 @staff_auth
 @event_view("checkin")
 def checkin_search(event):
     """Find registrations by code, name or instansi (when a QR won't read)."""
     regs = services.search(event, request.args.get("q", ""))
-    return jsonify({"items": [services.registration_json(r) for r in regs]})
+    return jsonify({"items": dump(CheckInPersonSchema, regs, many=True)})
 
 
 @api_bp.post("/events/<int:event_id>/walkins")
+@operation("Register a walk-in and check them in", body=WalkInSchema, status=201, response=CheckInResultSchema,
+           response_text="Registered and checked in", errors=(400, 401, 403, 404, 409, 422),
+           description="Registration fields as for the registration form (mode is always onsite), plus session_id, "
+           "gate and device. 409 full when no on-site seat is free; nothing is kept then.")  # fmt: skip
 @staff_auth
 @event_view("checkin")
 def create_walkin(event):
@@ -253,6 +304,8 @@ def create_walkin(event):
 
 
 @api_bp.post("/events/<int:event_id>/checkins/<int:checkin_id>/undo")
+@operation("Undo a check-in (organizers)", body=UndoSchema, body_required=False, response=CheckInSchema,
+           response_text="The undone row", errors=(401, 403, 404, 409))  # fmt: skip
 @staff_auth
 @event_view("manage")
 def undo_checkin(event, checkin_id: int):
@@ -262,6 +315,6 @@ def undo_checkin(event, checkin_id: int):
         abort(404)
     body = request.get_json(silent=True) or {}
     services.undo_check_in(row, actor=acting_user(), reason=str(body.get("reason") or ""))
-    answer = services.checkin_json(row, event.timezone)
+    answer = dump(CheckInSchema, row, tz=event.timezone)
     db.session.commit()
     return jsonify(answer)

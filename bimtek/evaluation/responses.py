@@ -97,36 +97,6 @@ def form_items(sections: list[FormSection]) -> list[FormItem]:
     return [item for sec in sections for group in sec.groups for item in group.items]
 
 
-def form_json(sections: list[FormSection]) -> list[dict]:
-    """The participant's form as plain values (for the API)."""
-    return [
-        {
-            "section": sec.name,
-            "label": label("evaluation_section", sec.name, "id"),
-            "groups": [
-                {
-                    "heading": g.heading,
-                    "subheading": g.subheading,
-                    "items": [
-                        {
-                            "key": it.key,
-                            "question_id": it.question.id,
-                            "text": it.question.text,
-                            "kind": it.question.kind,
-                            "required": it.question.required,
-                            "session_id": it.session_id,
-                            "speaker_id": it.speaker_id,
-                        }
-                        for it in g.items
-                    ],  # fmt: skip
-                }
-                for g in sec.groups
-            ],
-        }
-        for sec in sections
-    ]
-
-
 def registration_by_token(token: str) -> Registration | None:
     """The registration a private manage link points at."""
     if not token or len(token) > 64:

@@ -333,32 +333,6 @@ def evaluations_done(event_id: int) -> set[int]:
     )
 
 
-def settings_json(event: Event, settings: EvaluationSettings | None) -> dict:
-    """Settings and questions for the API."""
-    return {
-        "event_id": event.id,
-        "prepared": settings is not None,
-        "opens_at": as_utc(settings.opens_at).isoformat() if settings and settings.opens_at else None,
-        "closes_at": as_utc(settings.closes_at).isoformat() if settings and settings.closes_at else None,
-        "anonymous": settings.anonymous if settings else True,
-        "intro": settings.intro if settings else "",
-        "questions": [question_json(q) for q in questions(event.id)],
-    }
-
-
-def question_json(q: EvaluationQuestion) -> dict:
-    return {
-        "id": q.id,
-        "section": q.section,
-        "scope": q.scope,
-        "kind": q.kind,
-        "text": q.text,
-        "required": q.required,
-        "mode": q.mode,
-        "position": q.position,
-    }
-
-
 def copy_evaluation(source_event_id: int, target: Event, *, shift) -> int:
     """Give ``target`` another event's evaluation: its questions and settings, the window moved by ``shift``
     (a timedelta, the distance between the two events); no responses or invitations. Returns the questions."""

@@ -30,10 +30,15 @@ def _moved(value: datetime | None, shift: timedelta) -> datetime | None:
     return None if value is None else as_utc(value) + shift
 
 
-def copy_event(source: Event, *, starts_on: date | None, title: str = "", user) -> Event:
-    """A draft copy of ``source`` starting on ``starts_on``, with its sessions, speakers and settings."""
+def copy_event(source: Event, *, starts_on: date | None, title: str = "", slug: str = "", user) -> Event:
+    """A draft copy of ``source`` starting on ``starts_on``, with its sessions, speakers and settings.
+
+    ``slug`` (optional) names the copy's public address; by default it is ``<code>-<year>``."""
+    slug = (slug or "").strip()
     if starts_on is None:
         raise Invalid("invalid", "Periksa kembali isian yang ditandai.", fields={"starts_on": "Wajib diisi."})
+    if slug:
+        services.check_slug(slug)
     shift = shift_for(source, starts_on)
     raw = {name: getattr(source, name) for name in services.EVENT_FIELDS}
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -41,6 +46,8 @@ def copy_event(source: Event, *, starts_on: date | None, title: str = "", user) 
     raw["title"] = (title or "").strip() or source.title
     event = services.create_event(raw, user=user)
     event.jp_minutes = source.jp_minutes
+    if slug:
+        event.slug = slug
     for s in source.sessions:
         services.add_session(event, {
             "title": s.title, "starts_at": _moved(s.starts_at, shift), "ends_at": _moved(s.ends_at, shift),

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bimtek.accounts import services as accounts
@@ -144,6 +145,19 @@ def _unique_slug(code: str, starts: datetime) -> str:
     return slug
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def check_slug(slug: str) -> None:
+    """Invalid unless ``slug`` can name a new event's public address: a-z, 0-9 and hyphens, and still free."""
+    if len(slug) > 80 or not _SLUG.fullmatch(slug):
+        raise Invalid("invalid", _("Periksa kembali isian yang ditandai."),
+                      fields={"slug": _("Hanya huruf kecil, angka dan tanda hubung (maks. 80 karakter).")})  # fmt: skip
+    if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
+        raise Invalid("invalid", _("Periksa kembali isian yang ditandai."),
+                      fields={"slug": _("Alamat ini sudah dipakai kegiatan lain.")})  # fmt: skip
+
+
 def create_event(raw: dict, *, user) -> Event:
     """Create a draft event and assign its creator to it; flushes."""
     fields = clean_event_fields(raw)
@@ -278,51 +292,3 @@ def delete_session(session: EventSession, *, user) -> None:
     session.event.updated_at = utcnow()
     db.session.delete(session)
     db.session.flush()
-
-
-def _iso(value: datetime | None, tz: str) -> str | None:
-    return as_utc(value).astimezone(ZoneInfo(tz)).isoformat() if value else None
-
-
-def session_json(s: EventSession, tz: str) -> dict:
-    """A session as the API shows it."""
-    return {
-        "id": s.id,
-        "title": s.title,
-        "starts_at": _iso(s.starts_at, tz),
-        "ends_at": _iso(s.ends_at, tz),
-        "jp": s.jp,
-        "speakers": [{"name": sp.name, "institution": sp.institution, "role": sp.role} for sp in s.speakers],
-    }
-
-
-def event_json(e: Event, *, private: bool) -> dict:
-    """An event as the API shows it; Zoom details only to staff."""
-    tz = e.timezone
-    data = {
-        "id": e.id,
-        "slug": e.slug,
-        "status": e.status,
-        "title": e.title,
-        "code": e.code,
-        "description": e.description,
-        "organizer_unit": e.organizer_unit,
-        "venue_name": e.venue_name,
-        "venue_address": e.venue_address,
-        "city": e.city,
-        "province_code": e.province_code,
-        "timezone": tz,
-        "starts_at": _iso(e.starts_at, tz),
-        "ends_at": _iso(e.ends_at, tz),
-        "registration_opens_at": _iso(e.registration_opens_at, tz),
-        "registration_closes_at": _iso(e.registration_closes_at, tz),
-        "onsite_capacity": e.onsite_capacity,
-        "online_capacity": e.online_capacity,
-        "onsite_seats_left": e.seats_left("onsite"),
-        "online_seats_left": e.seats_left("online"),
-        "approval_required": e.approval_required,
-        "sessions": [session_json(s, tz) for s in e.sessions],
-    }
-    if private:
-        data.update(zoom_join_url=e.zoom_join_url, zoom_meeting_id=e.zoom_meeting_id, zoom_passcode=e.zoom_passcode)
-    return data

@@ -5,23 +5,29 @@ from __future__ import annotations
 from flask import jsonify
 
 from bimtek.accounts.access import acting_user, event_view
-from bimtek.api import openapi
 from bimtek.api.base import api_bp, json_body, token_required
+from bimtek.api.openapi import operation
+from bimtek.api.schemas import dump
 from bimtek.core.time import utcnow
 from bimtek.extensions import db
 from bimtek.materials import services
+from bimtek.materials.schemas import MaterialListSchema, MaterialSchema
 
 
 @api_bp.get("/events/<int:event_id>/materials")
+@operation("An event's materials", response=MaterialListSchema, response_text="Materials", errors=(401, 403, 404))
 @token_required
 @event_view("manage")
 def materials_list(event):
     """The event's materials with their release rule, whether released now, and download counts."""
     now = utcnow()
-    return jsonify({"items": [services.material_json(m, event, now) for m in services.materials(event.id)]})
+    items = dump(MaterialSchema, services.materials(event.id), many=True, event=event, now=now)
+    return jsonify({"items": items})
 
 
 @api_bp.post("/events/<int:event_id>/materials")
+@operation("Add a video link material", body=MaterialSchema, status=201, response=MaterialSchema, response_text="Created",
+           errors=(400, 401, 403, 404, 422))  # fmt: skip
 @token_required
 @event_view("manage")
 def materials_create_link(event):
@@ -29,28 +35,4 @@ def materials_create_link(event):
     user = acting_user()
     material = services.add_link(event, json_body(), user=user, uploaded_by=user.email)
     db.session.commit()
-    return jsonify(services.material_json(material, event, utcnow())), 201
-
-
-_sec = [{"bearer": []}]
-_eid = [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-openapi.schema("Material", {"type": "object", "required": ["title"], "properties": {
-    "id": {"type": "integer", "readOnly": True}, "title": {"type": "string"},
-    "kind": {"type": "string", "enum": ["file", "link"], "readOnly": True},
-    "session_id": {"type": "integer", "nullable": True},
-    "release": {"type": "string", "enum": ["now", "after_session", "never"]}, "public": {"type": "boolean"},
-    "released": {"type": "boolean", "readOnly": True}, "size": {"type": "integer", "readOnly": True},
-    "filename": {"type": "string", "nullable": True, "readOnly": True}, "url": {"type": "string", "nullable": True},
-    "download_count": {"type": "integer", "readOnly": True},
-    "created_at": {"type": "string", "format": "date-time", "readOnly": True}}})  # fmt: skip
-openapi.document("/events/{event_id}/materials", "get", {
-    "summary": "An event's materials", "security": _sec, "parameters": _eid,
-    "responses": {"200": openapi.json_response("Materials", {"type": "object", "properties": {
-        "items": {"type": "array", "items": openapi.ref("Material")}}}), **openapi.errors(401, 403, 404)},
-})  # fmt: skip
-openapi.document("/events/{event_id}/materials", "post", {
-    "summary": "Add a video link material", "security": _sec, "parameters": _eid,
-    "requestBody": {"required": True, "content": {"application/json": {"schema": openapi.ref("Material")}}},
-    "responses": {"201": openapi.json_response("Created", openapi.ref("Material")),
-                  **openapi.errors(400, 401, 403, 404, 422)},
-})  # fmt: skip
+    return jsonify(dump(MaterialSchema, material, event=event, now=utcnow())), 201

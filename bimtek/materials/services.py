@@ -202,11 +202,3 @@ def link_by_token(token: str) -> SpeakerUploadLink:
     if link is None or link.revoked_at is not None:
         raise NotFound("link_not_found", _("Tautan unggah tidak ditemukan atau sudah dicabut."))
     return link
-
-
-def material_json(m: Material, event: Event, now: datetime) -> dict:
-    """A material as the API shows it."""
-    return {"id": m.id, "title": m.title, "kind": m.kind, "session_id": m.session_id, "release": m.release,
-            "public": m.public, "released": is_released(m, event, now), "size": m.size,
-            "filename": m.original_name or None, "url": m.url or None, "download_count": m.download_count,
-            "created_at": as_utc(m.created_at).isoformat()}  # fmt: skip

@@ -5,45 +5,19 @@ Other features call these instead of reading registration tables themselves.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
 from bimtek.core.labels import label
-from bimtek.core.time import as_utc
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.registration.services.changes import STAFF_EDITABLE
 from bimtek.registration.services.search import counts, find_participants
 
-__all__ = ["contacts", "counts", "find_participants", "registration_json", "registrations_by_id", "status_label"]
+__all__ = ["contacts", "counts", "find_participants", "registrations_by_id", "status_label"]
 
 
 def status_label(status: str) -> str:
     """The readable label of a registration status ("Dibatalkan"), in the current language."""
     return label("registration_status", status)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return as_utc(value).isoformat() if value else None
-
-
-def registration_json(reg: Registration, *, private: bool = True) -> dict:
-    """A registration as the API shows it to staff (private) or to the registrant (not private)."""
-    out = {
-        "id": reg.id,
-        "event_id": reg.event_id,
-        "code": reg.code,
-        "status": reg.status,
-        "mode": reg.mode,
-        "full_name": reg.full_name,
-        "created_at": _iso(reg.created_at),
-    }
-    if private:
-        out.update({name: getattr(reg, name) for name in STAFF_EDITABLE})
-        out.update(source=reg.source, confirmed_at=_iso(reg.confirmed_at), cancelled_at=_iso(reg.cancelled_at),
-                   consent_version=reg.consent_version)  # fmt: skip
-    return out
 
 
 def registrations_by_id(ids: list[int]) -> dict[int, Registration]:

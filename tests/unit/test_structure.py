@@ -25,8 +25,8 @@ MAX_LINES = 450
 OPEN_KERNEL = {"core", "accounts", "api", "reference"}
 # Shared kernel models: the event and its sessions, the registration.
 KERNEL_MODELS = {"events", "registration"}
-# What a feature may import from another feature.
-PUBLIC_ROLES = {"queries", "services", "tasks"}
+# What a feature may import from another feature (schemas: its API's JSON shapes, which are public contract).
+PUBLIC_ROLES = {"queries", "schemas", "services", "tasks"}
 
 # Pure modules (a module path under bimtek/, or a package whose every module is pure): domain logic with no
 # Flask and no database. Listing a path that does not exist is itself a violation, so the list stays true.

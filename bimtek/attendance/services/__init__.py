@@ -23,7 +23,6 @@ from bimtek.attendance.services.review import (
     pending_count,
     remembered,
     review_queue,
-    review_row_json,
 )
 from bimtek.attendance.services.zoom_reports import (
     INLINE_CONFIRM_ROWS,
@@ -37,7 +36,6 @@ from bimtek.attendance.services.zoom_reports import (
     confirm_import,
     enqueue_confirm,
     import_job,
-    import_json,
     name_links,
     previews,
     session_groups,
@@ -67,7 +65,6 @@ __all__ = [
     "identities",
     "identity_of",
     "import_job",
-    "import_json",
     "link_identity",
     "link_row",
     "name_links",
@@ -77,7 +74,6 @@ __all__ = [
     "refresh_verdicts",
     "remembered",
     "review_queue",
-    "review_row_json",
     "session_groups",
     "start_confirm",
     "upload_report",

@@ -210,21 +210,3 @@ def find_registrations(event_id: int, text: str, *, limit: int = 10) -> list[Reg
     instansi (or a typed code): the participant list's own search, without cancelled people."""
     found = registration_queries.find_participants(event_id, text[:SEARCH_MAX], limit=limit * 2)
     return [r for r in found if r.status in MATCHABLE_STATUSES][:limit]
-
-
-def review_row_json(row: ZoomImportRow) -> dict:
-    """A review-queue row as the API shows it."""
-    return {
-        "id": row.id,
-        "session_id": row.session_id,
-        "import_id": row.import_id,
-        "display_name": row.display_name,
-        "original_name": row.original_name,
-        "email": row.email,
-        "match_kind": row.match_kind,
-        "candidate_ids": row.candidate_ids,
-        "minutes": row.minutes,
-        "rows": len(row.line_nos or []),
-        "status": row.status,
-        "registration_id": row.registration_id,
-    }

@@ -412,29 +412,6 @@ def import_job(imp: ZoomImport):
     return next((j for j in jobs if (j.params or {}).get("import_id") == imp.id), None)
 
 
-def import_json(imp: ZoomImport, *, with_groups: bool = True) -> dict:
-    """An import as the API shows it."""
-    out = {
-        "id": imp.id,
-        "session_id": imp.session_id,
-        "filename": imp.filename,
-        "status": imp.status,
-        "rows_read": imp.rows_read,
-        "rows_matched": imp.rows_matched,
-        "people": imp.people,
-        "people_matched": imp.people_matched,
-        "problems": imp.problems,
-        "problem_count": (imp.summary or {}).get("problem_count", len(imp.problems or [])),
-        "warnings": (imp.summary or {}).get("warnings", []),
-        "meeting": (imp.summary or {}).get("meeting"),
-        "created_at": as_utc(imp.created_at).isoformat(),
-        "confirmed_at": as_utc(imp.confirmed_at).isoformat() if imp.confirmed_at else None,
-    }
-    if with_groups:
-        out["people_list"] = (imp.summary or {}).get("groups", [])
-    return out
-
-
 def session_groups(event_id: int) -> dict[int, list]:
     """Imports of an event per session, newest first."""
     out: dict[int, list] = defaultdict(list)

@@ -114,15 +114,8 @@ def start_issue_job(event: Event, raw: dict, *, user, now: datetime | None = Non
 
 
 def job_json(job) -> dict:
-    """A job's progress as the progress bar and the API read it."""
-    return {
-        "id": job.id,
-        "status": job.status,
-        "status_label": job.status_label,
-        "total": job.total,
-        "done": job.done,
-        "failed": job.failed,
-        "percent": job.percent,
-        "error": job.error,
-        "params": {k: v for k, v in (job.params or {}).items() if k in ("scope", "notify")},
-    }
+    """A job's progress as the progress bar and the API read it (CertificateJobSchema)."""
+    from bimtek.api.schemas import dump
+    from bimtek.certificates.schemas import CertificateJobSchema
+
+    return dump(CertificateJobSchema, job)

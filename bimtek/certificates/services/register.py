@@ -10,7 +10,6 @@ from bimtek.certificates.models import ROLES, Certificate
 from bimtek.core.codes import format_code
 from bimtek.core.labels import LABELS, label
 from bimtek.core.spreadsheet import safe_cell
-from bimtek.core.time import as_utc
 from bimtek.events.models import Event
 from bimtek.extensions import db
 
@@ -43,30 +42,6 @@ def counts(event: Event) -> dict:
         if status == "valid":
             out["by_role"][role] += n
     return out
-
-
-def certificate_json(cert: Certificate) -> dict:
-    """A certificate as staff see it in the API."""
-    return {
-        "id": cert.id,
-        "number": cert.number,
-        "seq": cert.seq,
-        "role": cert.role,
-        "registration_id": cert.registration_id,
-        "name": cert.name,
-        "status": cert.status,
-        "jp": cert.jp,
-        "issue_date": cert.issue_date.isoformat(),
-        "issued_at": as_utc(cert.issued_at).isoformat(),
-        "verification_code": format_code(cert.verification_code),
-        "sha256": cert.sha256,
-        "signed_sha256": cert.signed_sha256,
-        "pades_signed": cert.pades_signed,
-        "tte_signed": cert.tte_signed,
-        "revoke_reason": cert.revoke_reason,
-        "replaced_by_id": cert.replaced_by_id,
-        "signatory_name": cert.signatory_name,
-    }
 
 
 def register_xlsx(event: Event) -> bytes:

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services.issuing import VERIFY_CODE_LENGTH
-from bimtek.core.codes import format_code, normalize_code
-from bimtek.core.labels import label
+from bimtek.core.codes import normalize_code
 from bimtek.extensions import db
 
 
@@ -33,26 +32,8 @@ def find_by_hash(sha256: str) -> Certificate | None:
 
 
 def public_json(cert: Certificate) -> dict:
-    """What anyone may see about a certificate: never NIP, email or phone."""
-    replaced_by = db.session.get(Certificate, cert.replaced_by_id) if cert.replaced_by_id else None
-    return {
-        "number": cert.number,
-        "name": cert.name,
-        "role": label("role", cert.role, "id").upper(),
-        "event": cert.event_title,
-        "dates": cert.date_text,
-        "place": cert.place_text,
-        "organizer": cert.organizer,
-        "jp": cert.jp,
-        "issue_date": cert.issue_date.isoformat(),
-        "issue_date_text": cert.issue_date_text,
-        "signatory": cert.signatory_name,
-        "signatory_title": cert.signatory_title,
-        "status": label("certificate_status", cert.status, "id").upper(),
-        "revoke_reason": cert.revoke_reason if cert.status == "revoked" else None,
-        "replaced_by_number": replaced_by.number if replaced_by else None,
-        "sha256": cert.served_sha256,
-        "original_sha256": cert.sha256,
-        "signed": cert.signed,
-        "verification_code": format_code(cert.verification_code),
-    }
+    """What anyone may see about a certificate (CertificateVerificationSchema): never NIP, email or phone."""
+    from bimtek.api.schemas import dump
+    from bimtek.certificates.schemas import CertificateVerificationSchema
+
+    return dump(CertificateVerificationSchema, cert)

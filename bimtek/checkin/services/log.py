@@ -1,5 +1,5 @@
 """The check-in log as the organizer's pages and the scanner read it: slots, counts, who is missing,
-the log, desk search, the offline scanner's sync data, and the JSON shapes of rows and admissions."""
+the log, desk search and the offline scanner's sync data (their JSON shapes: bimtek.checkin.schemas)."""
 
 from __future__ import annotations
 
@@ -12,65 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select
 
 from bimtek.checkin.models import CheckIn, slot_key
-from bimtek.checkin.services.scanning import Admission, local_day, staff_label
+from bimtek.checkin.services.scanning import local_day
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Invalid
 from bimtek.events.models import Event
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
-from bimtek.registration.queries import find_participants, status_label
-
-
-def registration_json(reg: Registration) -> dict:
-    """What a scanner shows about a person: no email, phone or NIP."""
-    return {
-        "id": reg.id,
-        "code": reg.code,
-        "name": reg.full_name,
-        "institution": reg.institution_name,
-        "work_unit": reg.work_unit,
-        "mode": reg.mode,
-        "status": reg.status,
-        "status_label": status_label(reg.status),
-        "can_check_in": reg.status == "confirmed",
-    }
-
-
-def admission_json(adm: Admission, tz: str) -> dict:
-    """A successful scan as the API answers it."""
-    return {
-        "id": adm.id,
-        "kind": adm.kind,
-        "slot": adm.slot,
-        "scanned_at": as_utc(adm.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
-        "gate": adm.gate,
-        "staff": adm.staff,
-        "source": adm.source,
-        "flags": adm.flags,
-        "replay": adm.replay,
-    }
-
-
-def checkin_json(row: CheckIn, tz: str) -> dict:
-    """A log row as the API shows it."""
-    zone = ZoneInfo(tz)
-    return {
-        "id": row.id,
-        "registration": registration_json(row.registration),
-        "session_id": row.session_id,
-        "day": row.day.isoformat(),
-        "slot": row.slot,
-        "kind": row.kind,
-        "gate": row.gate,
-        "device": row.device,
-        "staff": staff_label(row.staff.name, row.staff.email) if row.staff else "",
-        "scanned_at": as_utc(row.scanned_at).astimezone(zone).isoformat(),
-        "received_at": as_utc(row.received_at).astimezone(zone).isoformat(),
-        "source": row.source,
-        "nonce": row.nonce,
-        "flags": list(row.flags or []),
-        "undone_at": as_utc(row.undone_at).astimezone(zone).isoformat() if row.undone_at else None,
-    }
+from bimtek.registration.queries import find_participants
 
 
 def event_days(event: Event) -> list[date]:

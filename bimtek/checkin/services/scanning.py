@@ -64,9 +64,10 @@ MESSAGES = {
 
 
 class CheckInError(DomainError):
-    """A scan that admits no one: `code` says why; `registration` and `first` (the earlier admit) when known."""
+    """A scan that admits no one: `code` says why; `registration` and `first` (the earlier admit's log row)
+    when known."""
 
-    def __init__(self, code: str, *, registration: Registration | None = None, first: dict | None = None, **extra):
+    def __init__(self, code: str, *, registration: Registration | None = None, first: CheckIn | None = None, **extra):
         super().__init__(code, MESSAGES[code], status=STATUS[code], **extra)
         self.registration = registration
         self.first = first
@@ -184,17 +185,6 @@ def staff_label(name: str | None, email: str | None) -> str:
     return (name or "").strip() or (email or "")
 
 
-def _first_json(row: CheckIn, staff_name: str | None, staff_email: str | None, tz: str) -> dict:
-    return {
-        "id": row.id,
-        "scanned_at": as_utc(row.scanned_at).astimezone(ZoneInfo(tz)).isoformat(),
-        "gate": row.gate,
-        "staff": staff_label(staff_name, staff_email),
-        "source": row.source,
-        "device": row.device,
-    }
-
-
 # ---------------------------------------------------------------------------------------------- writing
 
 
@@ -299,7 +289,8 @@ def check_in(
         if admit_key:
             cond = or_(cond, CheckIn.admit_key == admit_key)
         rows = db.session.execute(
-            select(CheckIn, User.name, User.email).outerjoin(User, User.id == CheckIn.staff_user_id).where(cond)
+            # The staff user comes in the same query, so row.staff (the first admit's "by whom") needs no other.
+            select(CheckIn, User).outerjoin(User, User.id == CheckIn.staff_user_id).where(cond)
         ).all()
         by_nonce = next((r for r in rows if r[0].nonce == nonce), None)
         admit = next((r for r in rows if r[0].admit_key == admit_key and admit_key), None)
@@ -309,9 +300,7 @@ def check_in(
                 raise Conflict("nonce_reused", "Nonce ini sudah dipakai untuk pindaian lain.")
             if "duplicate_offline" in (row.flags or []):
                 first = admit or by_nonce
-                raise CheckInError(
-                    "already_checked_in", registration=reg, first=_first_json(*first, event.timezone), flagged=True
-                )
+                raise CheckInError("already_checked_in", registration=reg, first=first[0], flagged=True)
             return Admission(
                 row.id,
                 reg,
@@ -319,13 +308,13 @@ def check_in(
                 row.slot,
                 as_utc(row.scanned_at),
                 row.gate,
-                staff_label(by_nonce[1], by_nonce[2]),
+                staff_label(by_nonce[1].name, by_nonce[1].email) if by_nonce[1] else "",
                 row.source,
                 list(row.flags or []),
                 replay=True,
             )
         if admit is not None:
-            first = _first_json(*admit, event.timezone)
+            first = admit[0]
             if source != "offline":
                 raise CheckInError("already_checked_in", registration=reg, first=first)
             # Two devices admitted this person while offline: keep the second scan, flagged for the organizer.

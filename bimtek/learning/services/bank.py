@@ -154,21 +154,11 @@ def delete_question(question: LearningQuestion, *, user) -> None:
 
 
 def question_json(q: LearningQuestion, *, with_key: bool) -> dict:
-    """A question as the organizer's API shows it (the key only for organizers)."""
-    out = {
-        "id": q.id,
-        "kind": q.kind,
-        "scope": q.scope,
-        "text": q.text,
-        "options": list(q.options or []),
-        "weight": q.weight,
-        "session_id": q.session_id,
-        "position": q.position,
-    }
-    if with_key:
-        out["correct"] = q.correct
-        out["guidance"] = q.guidance
-    return out
+    """A question as the organizer's API shows it (the key only for organizers): see bimtek.learning.schemas."""
+    from bimtek.api.schemas import dump
+    from bimtek.learning.schemas import LearningQuestionKeySchema, LearningQuestionSchema
+
+    return dump(LearningQuestionKeySchema if with_key else LearningQuestionSchema, q)
 
 
 def import_questions(event: Event, content: bytes, *, user) -> list[LearningQuestion]:

@@ -122,22 +122,3 @@ def update_test(event: Event, kind: str, clean: dict, *, user) -> LearningTest:
     if changed:
         audit.record("learning.test_update", test, actor=user, details={"kind": kind, "changed": changed})
     return test
-
-
-def test_json(event: Event, test: LearningTest | None, kind: str) -> dict:
-    """A test's settings as the API shows them."""
-    if test is None:
-        return {"kind": kind, "enabled": False}
-    window = window_for(event, test)
-    return {
-        "kind": kind,
-        "enabled": test.enabled,
-        "opens_at": window.opens.isoformat() if window.opens else None,
-        "closes_at": window.closes.isoformat() if window.closes else None,
-        "time_limit_minutes": test.time_limit_seconds // 60,
-        "max_attempts": test.max_attempts,
-        "counting": test.counting,
-        "shuffle": test.shuffle,
-        "pass_mark": test.pass_mark,
-        "bands": [{"minimum": b[0], "label": b[1]} for b in test.bands or []],
-    }

@@ -70,16 +70,7 @@ from bimtek.registration.services.validation import (
     validate_participant,
 )
 
-
-def registration_json(reg, *, private: bool = True) -> dict:
-    """A registration as the API shows it (kept here for callers of services; see queries.registration_json)."""
-    from bimtek.registration.queries import registration_json as as_json
-
-    return as_json(reg, private=private)
-
-
 __all__ = [
-    "registration_json",
     "ACTIVE_STATUSES", "CONSENT_VERSION", "COUNT_CAP", "DUPLICATE", "MODE_FULL", "PARTICIPANT_FIELDS",
     "SEARCH_FIELDS", "STAFF_EDITABLE", "STORED_FILE", "TRANSITIONS", "Outcome", "RegistrationInput",
     "_name_order", "action_for_target", "add_question", "copy_questions", "approve", "cancel_registration", "check_open",
