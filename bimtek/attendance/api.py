@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request
 
 from bimtek.accounts.access import acting_user, event_view, object_view, public
-from bimtek.api.base import api_bp, json_body, token_required
+from bimtek.api.base import api_bp, json_body, list_response, token_required
 from bimtek.api.openapi import operation, query
 from bimtek.api.schemas import dump, page_of
 from bimtek.attendance import presensi, services, verdicts, webhooks
@@ -140,7 +140,7 @@ def list_review(event):
     if status not in ("pending", "linked", "dismissed"):
         raise Invalid("invalid", "status harus pending, linked atau dismissed.", status=400)
     items = dump(ZoomReviewRowSchema, services.review_queue(event.id, status), many=True)
-    return jsonify({"items": items, "total": len(items), "page": 1, "per_page": max(1, len(items))})
+    return list_response(items, len(items), 1, max(1, len(items)))
 
 
 @api_bp.post("/events/<int:event_id>/zoom-review/<int:row_id>/link")
