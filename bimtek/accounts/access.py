@@ -91,6 +91,18 @@ def event_view(perm: str = "manage"):
     return decorator
 
 
+def event_object(model, object_id, event, **must):
+    """The object of this event with this id (and these attribute values, e.g. kind=...), or 404.
+
+    The one door for "an id in the URL names something of this event": another event's object is a 404,
+    like a missing one, so an organizer of one event never learns what another holds.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.event_id != event.id or any(getattr(obj, k) != v for k, v in must.items()):
+        abort(404)
+    return obj
+
+
 def object_view(model, arg: str, perm: str = "manage"):
     """Decorator for routes addressing an event-scoped object by id (e.g. a registration)."""
 

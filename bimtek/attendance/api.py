@@ -3,9 +3,9 @@ matrix and verdicts."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, request
+from flask import current_app, jsonify, request
 
-from bimtek.accounts.access import acting_user, event_view, object_view, public
+from bimtek.accounts.access import acting_user, event_object, event_view, object_view, public
 from bimtek.api.base import api_bp, json_body, list_response, token_required
 from bimtek.api.openapi import operation, query
 from bimtek.api.schemas import dump, page_of
@@ -39,13 +39,6 @@ _UPLOAD = {"multipart/form-data": {"schema": UploadSchema}, "text/csv": {"schema
 _ZOOM = "Zoom's participants report (CSV), as the multipart field file or as a text/csv body"
 
 
-def _scoped(model, event, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.event_id != event.id:
-        abort(404)
-    return obj
-
-
 @api_bp.post("/events/<int:event_id>/sessions/<int:session_id>/zoom-imports")
 @operation("Upload a Zoom participants report (CSV) for a session: preview, nothing credited yet", status=201,
            response=ZoomImportSchema, response_text="Import", body_media=_UPLOAD, description=_ZOOM,
@@ -56,7 +49,7 @@ def _scoped(model, event, object_id: int):
 @event_view("manage")
 def upload_zoom_report(event, session_id: int):
     """Upload a Zoom report (multipart field "file") for a session; returns the preview."""
-    session = _scoped(EventSession, event, session_id)
+    session = event_object(EventSession, session_id, event)
     upload = request.files.get("file")
     data = upload.read() if upload else (request.get_data() if request.mimetype == "text/csv" else b"")
     imp, created = services.upload_report(
@@ -104,7 +97,7 @@ def confirm_all_zoom_imports(event):
 @event_view("manage")
 def get_zoom_import(event, import_id: int):
     """One import: its preview or result."""
-    return jsonify(dump(ZoomImportSchema, _scoped(ZoomImport, event, import_id)))
+    return jsonify(dump(ZoomImportSchema, event_object(ZoomImport, import_id, event)))
 
 
 @api_bp.post("/events/<int:event_id>/zoom-imports/<int:import_id>/confirm")
@@ -117,7 +110,7 @@ def get_zoom_import(event, import_id: int):
 @event_view("manage")
 def confirm_zoom_import(event, import_id: int):
     """Credit a previewed import; a second confirmation changes nothing."""
-    imp = _scoped(ZoomImport, event, import_id)
+    imp = event_object(ZoomImport, import_id, event)
     result = services.start_confirm(
         imp, user=acting_user(), inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
     )
@@ -150,7 +143,7 @@ def list_review(event):
 @event_view("manage")
 def link_review(event, row_id: int):
     """Credit a review row to a registration; the name is remembered for the other sessions."""
-    row = _scoped(ZoomImportRow, event, row_id)
+    row = event_object(ZoomImportRow, row_id, event)
     body = json_body()
     count = services.link_row(row, body.get("registration_id"), user=acting_user())
     db.session.commit()
@@ -163,7 +156,7 @@ def link_review(event, row_id: int):
 @event_view("manage")
 def dismiss_review(event, row_id: int):
     """Dismiss a review row without crediting anyone."""
-    row = _scoped(ZoomImportRow, event, row_id)
+    row = event_object(ZoomImportRow, row_id, event)
     services.dismiss_row(row, user=acting_user())
     db.session.commit()
     return jsonify(dump(ZoomReviewRowSchema, row))

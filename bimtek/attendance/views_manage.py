@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.attendance import services, verdicts, webhooks
-from bimtek.attendance.blueprint import bp, event_session, scoped
+from bimtek.attendance.blueprint import bp
 from bimtek.attendance.forms import WebhookForm
 from bimtek.attendance.models import ZoomImport
 from bimtek.errors import DomainError
+from bimtek.events.models import EventSession
 from bimtek.extensions import db
 from bimtek.nav import add_event_tab
 
@@ -44,7 +45,7 @@ def overview(event):
 @event_view("manage")
 def upload(event, session_id: int):
     """Upload a Zoom report for a session and show its preview (nothing credited yet)."""
-    session = event_session(event, session_id)
+    session = event_object(EventSession, session_id, event)
     upload_file = request.files.get("file")
     data = upload_file.read() if upload_file else b""
     try:
@@ -104,7 +105,7 @@ def confirm_all(event):
 @event_view("manage")
 def import_detail(event, import_id: int):
     """Preview (before confirmation) or result of one Zoom import."""
-    imp = scoped(ZoomImport, event, import_id)
+    imp = event_object(ZoomImport, import_id, event)
     waiting = services.pending_count(event.id, import_id=imp.id) if imp.status == "confirmed" else None
     return render_template("attendance/import.html", event=event, imp=imp, summary=imp.summary or {}, waiting=waiting)
 
@@ -114,7 +115,7 @@ def import_detail(event, import_id: int):
 @event_view("manage")
 def import_confirm(event, import_id: int):
     """Credit the previewed attendance; confirming twice changes nothing."""
-    imp = scoped(ZoomImport, event, import_id)
+    imp = event_object(ZoomImport, import_id, event)
     changed = services.start_confirm(
         imp, user=current_user, inline_rows=current_app.config.get("ZOOM_INLINE_CONFIRM_ROWS", 5000)
     )

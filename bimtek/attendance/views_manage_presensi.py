@@ -9,13 +9,14 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.attendance import presensi
-from bimtek.attendance.blueprint import bp, event_session, scoped
+from bimtek.attendance.blueprint import bp
 from bimtek.attendance.forms import PresensiWindowForm
 from bimtek.attendance.models import PresensiWindow
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import DomainError
+from bimtek.events.models import EventSession
 from bimtek.extensions import db
 
 
@@ -50,7 +51,7 @@ def _local(value: str, tz: str) -> datetime | None:
 def presensi_open(event):
     """Open a presensi window now (for N minutes) or at given times."""
     form = PresensiWindowForm()
-    session = event_session(event, form.session) if form.session is not None else None
+    session = event_object(EventSession, form.session, event) if form.session is not None else None
     if session is None:
         abort(404)
     opens = _local(form.opens_at.data, event.timezone) if form.opens_at.data else None
@@ -90,7 +91,7 @@ def presensi_schedule(event):
 @event_view("manage")
 def presensi_close(event, window_id: int):
     """Close a window now."""
-    presensi.close_window(scoped(PresensiWindow, event, window_id), user=current_user)
+    presensi.close_window(event_object(PresensiWindow, window_id, event), user=current_user)
     db.session.commit()
     flash(_("Presensi ditutup."), "success")
     return redirect(url_for("attendance.presensi_windows", event_id=event.id))
@@ -101,7 +102,7 @@ def presensi_close(event, window_id: int):
 @event_view("manage")
 def presensi_projector(event, window_id: int):
     """Full-screen page to project or screen-share: the rotating QR and code, refreshed by a small script."""
-    window = scoped(PresensiWindow, event, window_id)
+    window = event_object(PresensiWindow, window_id, event)
     return render_template("attendance/projector.html", event=event, window=window, state=presensi.window_code(window))
 
 
@@ -110,4 +111,4 @@ def presensi_projector(event, window_id: int):
 @event_view("manage")
 def presensi_code(event, window_id: int):
     """The projector's current code and QR as JSON."""
-    return jsonify(presensi.window_code(scoped(PresensiWindow, event, window_id)))
+    return jsonify(presensi.window_code(event_object(PresensiWindow, window_id, event)))

@@ -11,9 +11,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.attendance import services
-from bimtek.attendance.blueprint import bp, scoped
+from bimtek.attendance.blueprint import bp
 from bimtek.attendance.forms import ReviewLinkForm
 from bimtek.attendance.models import ZoomImportRow
 from bimtek.core.pages import Page
@@ -36,7 +36,7 @@ def _search(event: Event) -> tuple[dict | None, int]:
         return None, 200
     if not raw_group.isdigit():
         abort(400)
-    row = scoped(ZoomImportRow, event, int(raw_group))  # another event's row: 404
+    row = event_object(ZoomImportRow, int(raw_group), event)  # another event's row: 404
     if row.status != "pending":
         return None, 200  # linked or dismissed meanwhile: nothing left to search for
     q = (request.args.get("q") or "").strip()
@@ -101,7 +101,7 @@ def _back(event: Event):
 @event_view("manage")
 def review_link(event, row_id: int):
     """Credit an identity (all its sessions) to a registration chosen from a search, a candidate or a code."""
-    row = scoped(ZoomImportRow, event, row_id)
+    row = event_object(ZoomImportRow, row_id, event)
     form = ReviewLinkForm()
     reg_id, code = form.chosen_id, form.code.data
     if reg_id is None and code:
@@ -123,7 +123,7 @@ def review_link(event, row_id: int):
 @event_view("manage")
 def review_dismiss(event, row_id: int):
     """Mark an identity as not a participant: all its rows leave the queue, nobody is credited."""
-    row = scoped(ZoomImportRow, event, row_id)
+    row = event_object(ZoomImportRow, row_id, event)
     try:
         services.dismiss_row(row, user=current_user)
         db.session.commit()

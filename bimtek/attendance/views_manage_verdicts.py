@@ -6,9 +6,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.attendance import exports, verdicts
-from bimtek.attendance.blueprint import bp, scoped
+from bimtek.attendance.blueprint import bp
 from bimtek.attendance.forms import OverrideForm, RuleForm
 from bimtek.core import audit
 from bimtek.core.pages import Page
@@ -130,7 +130,7 @@ def annex(event, fmt: str):
 @event_view("manage")
 def override(event, registration_id: int):
     """Set or clear the organizer's decision on one participant, with a reason."""
-    reg = scoped(Registration, event, registration_id)
+    reg = event_object(Registration, registration_id, event)
     form = OverrideForm()
     if not form.known_decision():
         abort(400)

@@ -8,9 +8,9 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.attendance import zoom_date_checks
-from bimtek.attendance.blueprint import bp, scoped
+from bimtek.attendance.blueprint import bp
 from bimtek.attendance.forms import DateOrderForm
 from bimtek.attendance.models import ZoomImport
 from bimtek.extensions import db
@@ -24,7 +24,7 @@ bp.add_app_template_filter(date.fromisoformat, "iso_date")
 @event_view("manage")
 def import_date_order(event, import_id: int):
     """Re-read a preview with the day/month order the organizer chose, then show it again."""
-    imp = scoped(ZoomImport, event, import_id)
+    imp = event_object(ZoomImport, import_id, event)
     back = redirect(url_for("attendance.import_detail", event_id=event.id, import_id=imp.id))
     form = DateOrderForm()
     if not form.validate_on_submit():

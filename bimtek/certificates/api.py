@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 
-from bimtek.accounts.access import acting_user, event_view, object_view
+from bimtek.accounts.access import acting_user, event_object, event_view, object_view
 from bimtek.api.base import api_bp, json_body, page_response, paginate, token_required
 from bimtek.api.openapi import PAGING, operation, query
 from bimtek.api.schemas import dump, page_of
@@ -50,9 +50,7 @@ def issue_certificates(event):
 def certificate_job(event, job_id: int):
     """Progress of a certificate job."""
 
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id or job.kind != "certificates.issue":
-        abort(404)
+    job = event_object(Job, job_id, event, kind="certificates.issue")
     return jsonify(dump(CertificateJobSchema, job))
 
 
@@ -65,9 +63,7 @@ def resume_certificate_job(event, job_id: int):
     """Run a stopped or failed job again (the same door as the page and the CLI: refusal and audit)."""
     from bimtek import jobs
 
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id or job.kind != "certificates.issue":
-        abort(404)
+    job = event_object(Job, job_id, event, kind="certificates.issue")
     jobs.resume(job, actor=acting_user())
     db.session.commit()
     db.session.refresh(job)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.certificates.forms import ImageForm, IssueForm, ReissueForm, RevokeForm, SettingsForm, TteImportForm
 from bimtek.certificates.models import DEFAULT_NUMBER_PATTERN, ROLES, Certificate
 from bimtek.certificates.pdf.model import TEMPLATE_FIELDS, TEMPLATE_GRAPHIC_FIELDS
@@ -45,17 +45,11 @@ PER_PAGE = 50
 
 
 def _event_cert(event, certificate_id: int) -> Certificate:
-    cert = db.session.get(Certificate, certificate_id)
-    if cert is None or cert.event_id != event.id:
-        abort(404)
-    return cert
+    return event_object(Certificate, certificate_id, event)
 
 
 def _event_job(event, job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id or job.kind != "certificates.issue":
-        abort(404)
-    return job
+    return event_object(Job, job_id, event, kind="certificates.issue")
 
 
 def _home(event) -> str:

@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import and_, bindparam, select
 from wtforms import ValidationError
 
-from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_view
+from bimtek.accounts.access import PERMISSION_ROLES, acting_user, can, event_object, event_view
 from bimtek.accounts.models import EventStaff
 from bimtek.api.base import api_bp, json_body, page_response, paginate, token_required
 from bimtek.api.openapi import PAGING, operation, query
@@ -310,9 +310,7 @@ def create_walkin(event):
 @event_view("manage")
 def undo_checkin(event, checkin_id: int):
     """Undo an admit (organizers); the row stays in the log, marked undone, and the undo is audited."""
-    row = db.session.get(CheckIn, checkin_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
+    row = event_object(CheckIn, checkin_id, event)
     body = request.get_json(silent=True) or {}
     services.undo_check_in(row, actor=acting_user(), reason=str(body.get("reason") or ""))
     answer = dump(CheckInSchema, row, tz=event.timezone)

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import can, event_view
+from bimtek.accounts.access import can, event_object, event_view
 from bimtek.checkin import export, services
 from bimtek.checkin.forms import UndoForm, WalkInForm
 from bimtek.checkin.models import CheckIn
@@ -127,9 +127,7 @@ def live(event):
 @event_view("manage")
 def undo(event, checkin_id: int):
     """Undo an admit from the live view (organizers); audited."""
-    row = db.session.get(CheckIn, checkin_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
+    row = event_object(CheckIn, checkin_id, event)
     services.undo_check_in(row, actor=current_user, reason=UndoForm().reason.data or "")
     db.session.commit()
     flash(_("Check-in dibatalkan."), "success")

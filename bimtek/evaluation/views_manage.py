@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.evaluation import responses, services
@@ -18,10 +18,7 @@ from bimtek.i18n import format_local_input
 
 
 def _question(event, question_id: int) -> EvaluationQuestion:
-    question = db.session.get(EvaluationQuestion, question_id)
-    if question is None or question.event_id != event.id:
-        abort(404)
-    return question
+    return event_object(EvaluationQuestion, question_id, event)
 
 
 def _manage_page(event, *, errors=None, values=None, question_errors=None, status=200):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bimtek.accounts.access import event_view, visible_event_ids
+from bimtek.accounts.access import event_object, event_view, visible_event_ids
 from bimtek.errors import DomainError
 from bimtek.events import services
 from bimtek.events.copying import copy_event
@@ -159,18 +159,11 @@ def manage_add_session(event):
         return render_template("events/manage_detail.html", event=event, errors=err.fields, values=raw), 422
 
 
-def _event_session(event: Event, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
-
-
 @login_required
 @event_view("manage")
 def manage_edit_session(event, session_id: int):
     """Edit one session and its speakers."""
-    session = _event_session(event, session_id)
+    session = event_object(EventSession, session_id, event)
     errors = {}
     if request.method == "POST":
         raw = _session_input()
@@ -191,7 +184,7 @@ def manage_edit_session(event, session_id: int):
 @event_view("manage")
 def manage_delete_session(event, session_id: int):
     """Remove a session."""
-    services.delete_session(_event_session(event, session_id), user=current_user)
+    services.delete_session(event_object(EventSession, session_id, event), user=current_user)
     db.session.commit()
     flash(_("Sesi dihapus."), "success")
     return redirect(url_for("events.manage_detail", event_id=event.id) + "#agenda")

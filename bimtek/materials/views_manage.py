@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from bimtek.accounts.access import event_view
+from bimtek.accounts.access import event_object, event_view
 from bimtek.core.time import utcnow
 from bimtek.errors import DomainError
 from bimtek.extensions import db
@@ -157,9 +157,7 @@ def create_link(event):
 @event_view("manage")
 def revoke_link(event, link_id: int):
     """Stop a speaker's upload link from working."""
-    link = db.session.get(SpeakerUploadLink, link_id)
-    if link is None or link.event_id != event.id:
-        abort(404)
+    link = event_object(SpeakerUploadLink, link_id, event)
     services.revoke_upload_link(link, user=current_user)
     db.session.commit()
     flash(_("Tautan unggah dicabut."), "success")

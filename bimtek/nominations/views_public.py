@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from bimtek.accounts.access import public
 from bimtek.core.time import as_utc, utcnow
 from bimtek.errors import Conflict, DomainError
 from bimtek.events.models import Event
@@ -100,6 +101,7 @@ def nominate(token: str):
 
 
 @bp.route("/nominasi/<token>/ganti/<int:registration_id>", methods=["GET", "POST"])
+@public  # the PIC's private link is the credential; another agency's nominee is a 404
 @throttle
 def replace(token: str, registration_id: int):
     """Replace one of this agency's nominees with someone else (before the deadline)."""

@@ -6,13 +6,13 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from bimtek.accounts.access import event_view, object_view
+from bimtek.accounts.access import event_object, event_view, object_view
 from bimtek.core import audit
 from bimtek.core.labels import labels
 from bimtek.core.models import Job
@@ -188,9 +188,7 @@ def _preview(event, reg, subject: str, body: str) -> dict:
 @event_view("manage")
 def job_progress(event, job_id: int):
     """Progress of a bulk email job; the page refreshes itself while the job runs."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id:
-        abort(404)
+    job = event_object(Job, job_id, event)
     return render_template("registration/job.html", event=event, job=job)
 
 
@@ -215,10 +213,7 @@ def questions(event):
 
 
 def _event_question(event, question_id: int) -> RegistrationQuestion:
-    q = db.session.get(RegistrationQuestion, question_id)
-    if q is None or q.event_id != event.id:
-        abort(404)
-    return q
+    return event_object(RegistrationQuestion, question_id, event)
 
 
 @login_required
