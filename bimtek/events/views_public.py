@@ -16,7 +16,7 @@ from bimtek.reference import regions
 
 
 def public_list():
-    """Published events: upcoming first (soonest first), then past ones (latest first)."""
+    """Published events: under way and upcoming first (soonest first), then past ones (latest first)."""
     now = utcnow()
     upcoming = case((Event.ends_at >= now, 0), else_=1)
     rows = db.session.scalars(
@@ -24,7 +24,8 @@ def public_list():
     ).all()
     up = [e for e in rows if as_utc(e.ends_at) >= now]
     past = sorted((e for e in rows if as_utc(e.ends_at) < now), key=lambda e: as_utc(e.starts_at), reverse=True)
-    return render_template("events/public_list.html", upcoming=up, past=past)
+    live = {e.id for e in up if as_utc(e.starts_at) <= now}  # already under way: listed first, and said so
+    return render_template("events/public_list.html", upcoming=up, past=past, live=live)
 
 
 PUBLIC_PAGE_MAX_AGE = 2.0

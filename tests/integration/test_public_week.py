@@ -69,3 +69,16 @@ def test_my_events_show_status_labels(client):
     page = client.get("/manage/events").get_data(as_text=True)
     assert ">Diterbitkan<" in page and ">Draf<" in page
     assert ">published<" not in page and ">draft<" not in page
+
+
+def test_an_event_under_way_is_listed_first_and_said_to_be_under_way(client):
+    now = datetime.now(UTC).replace(microsecond=0)
+    make_event(title="Bimtek Sedang Jalan", slug="sedang-jalan", starts_at=now - timedelta(hours=1), sessions=1)
+    make_event(title="Bimtek Bulan Depan", slug="bulan-depan", starts_at=now + timedelta(days=30), sessions=1)
+    page = client.get("/").get_data(as_text=True)
+    upcoming = page.split('id="upcoming-h"')[1].split('id="past-h"')[0]
+    assert "Sedang berlangsung dan akan datang" in upcoming
+    assert upcoming.index("Bimtek Sedang Jalan") < upcoming.index("Bimtek Bulan Depan")
+    live_card = upcoming.split("Bimtek Sedang Jalan")[1].split("</article>")[0]
+    next_card = upcoming.split("Bimtek Bulan Depan")[1].split("</article>")[0]
+    assert "Sedang berlangsung</span>" in live_card and "Sedang berlangsung" not in next_card
