@@ -112,12 +112,27 @@ def format_local_input(value: datetime | None, tz: str = "Asia/Jakarta") -> str:
     return to_zone(value, tz).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+# (language, kind, msgid) -> text: labels are read on hot paths (every scan answer carries one) and the
+# catalogs do not change while the process runs.
+_LABEL_TEXT: dict[tuple[str, str, str], str] = {}
+
+
 def translate_label(msgid: str, kind: str) -> str:
-    """A label's msgid in the current language (the kind's msgctxt first); outside an app, the Indonesian."""
+    """A label's msgid in the current language (the kind's msgctxt first); outside an app, the Indonesian.
+
+    The msgids are Bahasa Indonesia, the default language, so Indonesian needs no catalog look-up at all.
+    """
     if not msgid or not has_app_context():
         return msgid
-    text = pgettext(kind, msgid)
-    return text if text != msgid else gettext(msgid)
+    lang = _locale()
+    if lang == current_app.config["BABEL_DEFAULT_LOCALE"]:
+        return msgid
+    key = (lang, kind, msgid)
+    text = _LABEL_TEXT.get(key)
+    if text is None:
+        text = pgettext(kind, msgid)
+        text = _LABEL_TEXT[key] = text if text != msgid else gettext(msgid)
+    return text
 
 
 def lazy_label(kind: str, code) -> LazyString:

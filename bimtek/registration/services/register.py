@@ -119,7 +119,13 @@ def _created_details(rule: ChannelPolicy, reg_mode: str, status: str | None = No
 def _insert_one(event, data, rule: ChannelPolicy, *, now, ip, actor, accept_waitlist: bool, consent: bool = True):
     """Insert, audit, then settle the seat: the INSERT (and its unique constraints) comes before the seat."""
     pending = rule.approval and event.approval_required
-    reg = Registration(**_values(event, data, rule, now, ip, consent), status="pending" if pending else "waitlisted")
+    # Written as it will most often end (confirmed), so the common case needs no second UPDATE of the row;
+    # a full mode turns it to waitlisted (or refuses) below, inside the same transaction.
+    reg = Registration(
+        **_values(event, data, rule, now, ip, consent),
+        status="pending" if pending else "confirmed",
+        confirmed_at=None if pending else now,
+    )
     db.session.add(reg)
     try:
         db.session.flush()
@@ -127,19 +133,19 @@ def _insert_one(event, data, rule: ChannelPolicy, *, now, ip, actor, accept_wait
         # A parallel twin won the unique constraint; the caller rolls the whole transaction back.
         raise Conflict("duplicate", DUPLICATE) from err
     audit.record("registration.create", reg, actor=actor, details=_created_details(rule, reg.mode))
-    search_index.index(reg.id, event.id, reg.full_name, reg.institution_name)
+    search_index.index(reg.id, event.id, reg.full_name, reg.institution_name, new=True)
     if pending:
         db.session.flush()
         return reg
     # The seat comes last: the event row stays locked only from this statement to the commit.
-    if rule.held:
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif take_seats(event.id, reg.mode, 1):
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif rule.when_full == "refuse":
+    if rule.held or take_seats(event.id, reg.mode, 1):
+        db.session.flush()
+        return reg
+    if rule.when_full == "refuse":
         raise Conflict("full", WALKIN_FULL)
-    elif rule.when_full == "ask" and not accept_waitlist:
+    if rule.when_full == "ask" and not accept_waitlist:
         raise Invalid("mode_full", MODE_FULL, fields={"mode": MODE_FULL})
+    reg.status, reg.confirmed_at = "waitlisted", None
     db.session.flush()
     return reg
 

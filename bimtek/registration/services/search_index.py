@@ -22,9 +22,12 @@ def rows_for(registration_id: int, event_id: int, full_name: str, institution_na
     ]
 
 
-def index(registration_id: int, event_id: int, full_name: str, institution_name: str) -> None:
-    """(Re)write the words of one registration; flushes nothing itself (the caller's flush does)."""
-    db.session.execute(delete(RegistrationWord).where(RegistrationWord.registration_id == registration_id))
+def index(registration_id: int, event_id: int, full_name: str, institution_name: str, *, new: bool = False) -> None:
+    """(Re)write the words of one registration (``new``: it has none yet, so there is nothing to delete)."""
+    if not new:
+        db.session.execute(
+            delete(RegistrationWord.__table__).where(RegistrationWord.__table__.c.registration_id == registration_id)
+        )
     rows = rows_for(registration_id, event_id, full_name, institution_name)
     if rows:
         db.session.execute(RegistrationWord.__table__.insert(), rows)
