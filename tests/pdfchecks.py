@@ -75,3 +75,16 @@ def qr_texts(pdf: bytes, page: int = 0, scale: float = 3) -> list[str]:
 def last_page_has(pdf: bytes, *needles: str) -> bool:
     last = flat(page_texts(pdf)[-1])
     return all(flat(n) in last for n in needles)
+
+
+def assert_numbered_rows_line_up(pdf: bytes, count: int) -> None:
+    """The row numbers 1..count of a ruled table (its first column) are centred on one vertical line on every
+    page: the last row, drawn apart to stay with the signature block, lines up with the rest."""
+    centres = {}
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for word in page.extract_words():
+                if word["text"].isdigit() and word["x0"] < page.width * 0.15 and 1 <= int(word["text"]) <= count:
+                    centres.setdefault(int(word["text"]), (word["x0"] + word["x1"]) / 2)
+    assert sorted(centres) == list(range(1, count + 1)), sorted(centres)
+    assert max(centres.values()) - min(centres.values()) < 0.5, centres

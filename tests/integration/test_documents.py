@@ -26,6 +26,7 @@ from tests.pdfchecks import (
     assert_inside_page,
     assert_kop,
     assert_nips_whole,
+    assert_numbered_rows_line_up,
     assert_page_numbers,
     flat,
     last_page_has,
@@ -63,6 +64,7 @@ def test_daftar_hadir_peserta_and_narasumber(rendered):
     assert_nips_whole(pdf, nips)
     # The signature block (with the chair's name and NIP, not dots) shares the page of the last row.
     assert last_page_has(pdf, sheet.rows[-1].name, "Alpa", CHAIR, CHAIR_NIP)
+    assert_numbered_rows_line_up(pdf, len(sheet.rows))
     text = flat(" ".join(page_texts(pdf)))
     assert "Swiss-Belhotel" in text and "Jl. Duyung" not in text  # the venue is the place, never the kop
 

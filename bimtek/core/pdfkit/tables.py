@@ -93,6 +93,7 @@ def ruled_table(header: list[str], rows: list[list[str]], widths: list[float], *
         data = [head_cells, *body[start:end]] if with_header else body[start:end]
         rows_h = ([head_h] if with_header else []) + heights[start:end]
         t = Table(data, colWidths=widths, rowHeights=rows_h)
+        t.hAlign = "LEFT"  # as _PagedRows (a Flowable): every page piece and the tail line up with the body
         t.setStyle(style(start, end - start, with_header))
         return t
 
