@@ -231,3 +231,16 @@ def test_staff_detail_shows_a_readable_timeline(client):
     cancelled = cancelled.split('id="history"')[1].split("</ol>")[0]
     assert f'Pendaftaran dibatalkan</strong> <span class="muted">· oleh {organizer.email}' in cancelled
     assert "registration.view" not in cancelled
+
+
+def test_summary_says_a_one_day_events_date_once_and_a_two_day_events_range(client):
+    user = _organizer(client)
+    one_day = make_event(user, starts_at=datetime(2030, 8, 22, 2, 0, tzinfo=UTC), sessions=1)
+    two_days = make_event(user, slug="dua-hari", starts_at=datetime(2030, 8, 22, 2, 0, tzinfo=UTC),
+                          ends_at=datetime(2030, 8, 23, 9, 0, tzinfo=UTC), sessions=1)  # fmt: skip
+    page = " ".join(client.get(f"/manage/events/{one_day.id}").get_data(as_text=True).split())
+    assert "Kamis, 22 Agustus 2030, pukul 09.00 WIB</time> – 12.30 WIB" in page
+    facts = page.split('class="facts"')[1].split("</dl>")[0]
+    assert facts.count("22 Agustus 2030") == 1
+    page = " ".join(client.get(f"/manage/events/{two_days.id}").get_data(as_text=True).split())
+    assert "Kamis–Jumat, 22–23 Agustus 2030</time><br> 09.00 WIB – 16.00 WIB" in page
