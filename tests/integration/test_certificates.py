@@ -421,6 +421,22 @@ def test_manage_pages_issue_job_and_progress(client):
     assert pdf.data == served_file(cert).read_bytes()
 
 
+def test_issue_buttons_wait_while_an_issuing_job_is_queued_or_running(client):
+    user, event, regs = make_cert_event(participants=2)
+    login(client, user)
+    client.post(f"/manage/events/{event.id}/certificates/issue", data={"scope": "selected",
+                "registration_id": [str(regs[0].id)]})  # fmt: skip
+    job = db.session.scalars(select(Job)).one()
+    button = 'class="btn primary" disabled>'
+    page = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+    assert "Penerbitan sedang berjalan" not in page and button not in page  # one person still to issue
+    for status in ("queued", "running"):
+        job.status = status
+        db.session.commit()
+        page = client.get(f"/manage/events/{event.id}/certificates").get_data(as_text=True)
+        assert "Penerbitan sedang berjalan" in page and button in page, status
+
+
 def test_settings_validation_and_live_preview(client):
     user, event, _ = make_cert_event(participants=0)
     login(client, user)
