@@ -141,6 +141,7 @@ def send_ready_emails(certificate_ids: list[int]) -> int:
             name=cert.name,
             number=cert.number,
             event_title=cert.event_title,
+            organizer=cert.organizer,
             link=link,
             verify_link=verify_url(base, cert.verification_code),
         )

@@ -188,6 +188,9 @@ def test_certificate_issue_and_ready_emails_run_in_the_consumer(app, client, que
         from bimtek.certificates.services.issuing import verify_url
 
         assert verify_url(BASE, cert.verification_code) in msg.body
+        assert msg.body.rstrip().endswith(
+            f"Salam,\n{event.organizer_unit}"
+        )  # signed by the organizer, as at registration
     assert queue.ran == ["issue_certificates_task", "send_ready_emails_task"]
 
 
