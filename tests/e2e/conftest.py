@@ -50,6 +50,33 @@ class LiveServer:
         self.thread.join(5)
 
 
+def seeded_demo_app(root):
+    """The demo on a SQLite file under ``root`` (rate limits off, mail kept, jobs inline), its upcoming event's
+    evaluation open: the app behind the module-scoped browser checks of whole demo pages."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from bimtek import create_app, demo
+    from bimtek.evaluation import services as evaluation
+    from bimtek.events.models import Event
+    from bimtek.extensions import db
+
+    app = create_app({
+        "SECRET_KEY": "e2e-secret-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite3'}",
+        "INSTANCE_PATH": str(root / "instance"), "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "locmem",
+        "JOBS_IMMEDIATE": True,
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        upcoming = db.session.scalars(select(Event).where(Event.slug != demo.BATAM_SLUG)).one()
+        evaluation.ensure_evaluation(upcoming).opens_at = datetime.now(UTC) - timedelta(minutes=5)
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """A fresh app with the demo data, served on a free port; yields the LiveServer."""

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT  # axe-core's axe.min.js as the pinned package ships it
 
 from tests.conftest import skip_or_fail
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM, LiveServer, seeded_demo_app
 
 pytestmark = pytest.mark.e2e
 
@@ -106,28 +104,17 @@ def demo_site(tmp_path_factory):
     if CHROMIUM is None:
         skip_or_fail("Chromium is not installed (apt-get install chromium)")
     from sqlalchemy import select
-    from werkzeug.serving import make_server
 
-    from bimtek import create_app, demo
+    from bimtek import demo
     from bimtek.certificates.models import Certificate
-    from bimtek.evaluation import services as evaluation
     from bimtek.events.models import Event
     from bimtek.extensions import db
     from bimtek.registration.models import Registration
 
-    root = tmp_path_factory.mktemp("e2e-axe")
-    app = create_app({
-        "SECRET_KEY": "e2e-secret-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite3'}",
-        "INSTANCE_PATH": str(root / "instance"), "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "locmem",
-        "JOBS_IMMEDIATE": True,
-    })  # fmt: skip
+    app = seeded_demo_app(tmp_path_factory.mktemp("e2e-axe"))
     with app.app_context():
-        db.create_all()
-        demo.seed()
-        db.session.commit()
         batam = db.session.scalars(select(Event).where(Event.slug == demo.BATAM_SLUG)).one()
         upcoming = db.session.scalars(select(Event).where(Event.slug != demo.BATAM_SLUG)).one()
-        evaluation.ensure_evaluation(upcoming).opens_at = datetime.now(UTC) - timedelta(minutes=5)
 
         def reg(event, mode):
             return db.session.scalars(
@@ -145,16 +132,10 @@ def demo_site(tmp_path_factory):
                  "onsite": onsite.manage_token, "online": online.manage_token, "holder": holder.manage_token,
                  "code": cert.verification_code, "registration": holder.id, "session": upcoming.sessions[0].id}  # fmt: skip
         pages = {role: {name: path.format(**where) for name, path in names.items()} for role, names in PAGES.items()}
-        db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": url, "pages": pages, "demo": demo}
-    server.shutdown()
-    thread.join(5)
+    server = LiveServer(app).start()
+    yield {"url": server.url, "pages": pages, "demo": demo}
+    server.stop()
     with app.app_context():
         db.engine.dispose()
 

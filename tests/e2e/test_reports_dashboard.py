@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM, LiveServer, seeded_demo_app
 
 pytestmark = pytest.mark.e2e
 
@@ -18,45 +17,26 @@ def live_demo(tmp_path_factory):
     """A live server on a SQLite file database with the demo seeded (bimtek.demo.seed())."""
     if CHROMIUM is None:
         skip_or_fail("Chromium is not installed (apt-get install chromium)")
-    from werkzeug.serving import make_server
-
-    from bimtek import create_app, demo
+    from bimtek import demo
     from bimtek.events.models import Event
     from bimtek.extensions import db
+    from bimtek.registration.models import Registration
 
     root = tmp_path_factory.mktemp("e2e-reports")
-    app = create_app({
-        "SECRET_KEY": "e2e-secret-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'e2e.sqlite3'}",
-        "INSTANCE_PATH": str(root / "instance"), "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "locmem",
-        "JOBS_IMMEDIATE": True,
-    })  # fmt: skip
+    app = seeded_demo_app(root)
     with app.app_context():
-        db.create_all()
-        demo.seed()
-        db.session.commit()
         batam = db.session.query(Event).filter_by(slug=demo.BATAM_SLUG).one().id
         upcoming = db.session.query(Event).filter(Event.slug != demo.BATAM_SLUG).one()
-        from datetime import UTC, datetime, timedelta
-
-        from bimtek.evaluation import services as evaluation
-        from bimtek.registration.models import Registration
-
-        evaluation.ensure_evaluation(upcoming).opens_at = datetime.now(UTC) - timedelta(minutes=5)
         token = (
             db.session.query(Registration)
             .filter_by(event_id=upcoming.id, status="confirmed", mode="online")
             .first()
             .manage_token
         )
-        db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "event_id": batam, "demo": demo, "shots": root,
-           "token": token}  # fmt: skip
-    server.shutdown()
-    thread.join(5)
+    server = LiveServer(app).start()
+    yield {"url": server.url, "event_id": batam, "demo": demo, "shots": root, "token": token}
+    server.stop()
     with app.app_context():
         db.engine.dispose()
 
