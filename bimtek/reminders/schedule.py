@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bimtek.core.placeholders import fill, unknown
+
 __all__ = [
     "DEFAULTS", "KINDS", "WA_ONLY", "allowed_tokens", "fill", "PLACEHOLDERS", "WA_PLACEHOLDERS", "Window", "certificate_window", "day_window",
     "first_of_each_day", "opening_window", "parse_send_time", "session_window", "unknown_tokens",
@@ -76,7 +78,6 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "wa_text": "Halo {nama}, sertifikat {acara} sudah terbit: {tautan}",
     },
 }
-_TOKEN = re.compile(r"\{([a-z_]{1,30})\}")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
 
 
@@ -133,18 +134,10 @@ def first_of_each_day(starts: list[datetime], tz: str) -> set[int]:
     return set(seen.values())
 
 
-def fill(text: str, values: dict[str, str]) -> str:
-    """The text with each known ``{token}`` replaced in one pass (never str.format: an organizer's text must
-    not reach into Python objects, and a value containing "{nama}" is not expanded again)."""
-    return _TOKEN.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
-
-
 def allowed_tokens(kind: str, *, whatsapp: bool) -> tuple[str, ...]:
     """The placeholders a reminder's email or WhatsApp text may use ({sesi}, {jam}, {zoom}: Zoom reminders only)."""
     tokens = WA_PLACEHOLDERS if whatsapp else PLACEHOLDERS
     return tokens if kind == "zoom" else tuple(t for t in tokens if t not in ZOOM_ONLY)
 
 
-def unknown_tokens(text: str, allowed) -> list[str]:
-    """The ``{tokens}`` of a text that are not in ``allowed``, in order, once each."""
-    return list(dict.fromkeys(f"{{{t}}}" for t in _TOKEN.findall(text or "") if t not in allowed))
+unknown_tokens = unknown  # the ``{tokens}`` of a text that are not in ``allowed``

@@ -36,7 +36,7 @@ PURE_MODULES = {
     "attendance/presensi_codes", "attendance/zoom_csv", "attendance/zoom_dates", "attendance/zoom_webhook",
     "certificates/numbering", "certificates/pdf", "certificates/signing",
     "checkin/pdf", "checkin/recap",
-    "core/codes", "core/labels", "core/pagecache", "core/pdfkit", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
+    "core/codes", "core/labels", "core/pagecache", "core/placeholders", "core/pdfkit", "core/spreadsheet", "core/tickets", "core/time", "core/urls",
     "evaluation/aggregate", "evaluation/scoring",
     "learning/questionsheet", "learning/scoring", "learning/windows",
     "materials/filecheck", "materials/release",
